@@ -1,0 +1,40 @@
+# Every target sets up what it needs first; `make demo` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export CHECKOV_RUN_SCA_PACKAGE_SCAN_V2 := false
+export BC_SKIP_MAPPING := TRUE
+
+.PHONY: setup demo test test-slow test-local-llm lint bench graph clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: setup
+	rm -rf infragen-out/demo
+	$(BIN)/infragen "create vpc with rds" --offline -o infragen-out/demo
+
+test: setup
+	$(BIN)/python -m pytest
+
+test-slow: setup
+	$(BIN)/python -m pytest -m slow
+
+lint: setup
+	$(BIN)/ruff check infragen tests scripts benchmarks
+	$(BIN)/ruff format --check infragen tests scripts benchmarks
+
+bench: setup
+	$(BIN)/python -m benchmarks
+
+graph: setup
+	$(BIN)/python -m infragen.graph_diagram > graph/graph.mmd
+
+clean:
+	rm -rf $(VENV) infragen-out .bench .pytest_cache

@@ -1,0 +1,1 @@
+"""Wrappers around external tools. Each is an argv builder or library call plus a result parser."""
