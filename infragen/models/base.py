@@ -22,6 +22,8 @@ class Message(BaseModel):
 class ChatRequest(BaseModel):
     task: str
     messages: list[Message]
+    tier: str | None = None
+    """Overrides the task's configured tier (escalation asks for a larger tier after a failure)."""
     max_tokens: int = 1024
     temperature: float = 0.0
     payload: dict[str, Any] = Field(default_factory=dict)
