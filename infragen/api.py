@@ -1,0 +1,190 @@
+"""The Python API: `generate()` runs the pipeline and writes the project; the CLI is a thin layer over it."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from infragen.context import RunContext
+from infragen.errors import InfragenError, OutputDirError
+from infragen.report import build_report, render_markdown
+from infragen.requests import check_request, slugify
+from infragen.settings import RunSettings
+from infragen.workspace import write_atomic, write_files
+
+EXIT_CODES = {"passed": 0, "failed": 1, "refused": 2, "error": 3}
+
+
+class GenerationResult(BaseModel):
+    """Everything a run produced. Renders itself in Jupyter."""
+
+    report: dict[str, Any]
+    files: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        return self.report["status"]
+
+    @property
+    def gates(self) -> dict[str, Any]:
+        return self.report["gates"]
+
+    @property
+    def findings(self) -> list[dict[str, Any]]:
+        return [f for g in self.gates.values() for f in g.get("findings", [])]
+
+    @property
+    def cost(self) -> dict[str, Any]:
+        return self.report["cost"]
+
+    @property
+    def usage(self) -> dict[str, Any]:
+        return self.report["usage"]
+
+    @property
+    def output_dir(self) -> Path | None:
+        return Path(self.report["output_dir"]) if self.report.get("output_dir") else None
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.status]
+
+    def markdown(self) -> str:
+        return render_markdown(self.report)
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+
+def default_output_dir(request: str) -> Path:
+    return Path("infragen-out") / slugify(request)
+
+
+def prepare_output_dir(path: Path, *, force: bool) -> Path:
+    """Refuse a non-empty directory unless forced; check it is writable before any work is done."""
+    if path.exists() and not path.is_dir():
+        raise OutputDirError(f"{path} exists and is not a directory", "choose another -o/--output")
+    if path.is_dir() and any(path.iterdir()) and not force:
+        raise OutputDirError(f"{path} is not empty", "pass --force to overwrite, or choose another -o/--output")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".infragen-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise OutputDirError(f"cannot write to {path}: {exc.strerror}", "choose a writable -o/--output") from exc
+    return path
+
+
+def write_output(path: Path, files: dict[str, str], report: dict[str, Any], *, force: bool) -> None:
+    for sub in ("terraform", "ansible"):
+        if force and (path / sub).is_dir():
+            shutil.rmtree(path / sub)
+    write_files(path, files)
+    write_atomic(path / "report.json", _json(report))
+    write_atomic(path / "REPORT.md", render_markdown(report))
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return json.dumps(value, indent=2, sort_keys=False, default=str) + "\n"
+
+
+def default_models(settings: RunSettings, model_overrides: dict[str, str] | None = None) -> Any:
+    from infragen.models.router import ModelRouter
+
+    return ModelRouter.from_settings(
+        offline=settings.offline,
+        no_cache=settings.no_cache,
+        budget_tokens=settings.budget_tokens,
+        task_models=model_overrides or {},
+    )
+
+
+def stream_run(
+    request: str,
+    *,
+    settings: RunSettings,
+    models: Any,
+    run_id: str,
+    on_event: Callable[[str, dict[str, Any]], None] | None = None,
+    checkpointer: Any = None,
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Yield (node, update) pairs as the graph runs; the final state is the merge of all updates."""
+    from infragen.graph import compile_graph
+
+    graph = compile_graph(checkpointer=checkpointer)
+    context = RunContext(settings=settings, models=models, on_event=on_event)
+    config = {"configurable": {"thread_id": run_id}, "recursion_limit": 100}
+    initial = {"request": request, "max_retries": settings.max_retries, "attempt": 0, "files": {}}
+    try:
+        for chunk in graph.stream(initial, config=config, context=context, stream_mode="updates"):
+            for node, update in chunk.items():
+                yield node, update or {}
+    finally:
+        shutil.rmtree(context.workspace, ignore_errors=True)
+
+
+def merge_update(state: dict[str, Any], update: dict[str, Any]) -> None:
+    """Apply a node's update the way the graph's reducers do (lists append, gates merge)."""
+    for key, value in update.items():
+        if key in ("calls", "attempt_log", "repairs"):
+            state[key] = state.get(key, []) + value
+        elif key == "gates":
+            state[key] = {**state.get(key, {}), **value}
+        else:
+            state[key] = value
+
+
+def generate(
+    request: str,
+    *,
+    output_dir: str | Path | None = None,
+    settings: RunSettings | None = None,
+    models: Any = None,
+    force: bool = False,
+    write: bool = True,
+    on_event: Callable[[str, dict[str, Any]], None] | None = None,
+    model_overrides: dict[str, str] | None = None,
+    **overrides: Any,
+) -> GenerationResult:
+    """Run the pipeline for `request`; write the project unless `write=False`.
+
+    Bad input raises `InfragenError` before anything is written. Failures after the pipeline
+    started still write what was produced, with a report naming the failed step.
+    """
+    settings = settings or RunSettings(**overrides)
+    text = check_request(request, max_chars=settings.max_request_chars)
+    out = Path(output_dir) if output_dir else default_output_dir(text)
+    if write:
+        prepare_output_dir(out, force=force)
+    models = models if models is not None else default_models(settings, model_overrides)
+    run_id = uuid.uuid4().hex[:12]
+    state: dict[str, Any] = {"request": text}
+    error = failed_step = None
+    current = "clarifier"
+    try:
+        for node, update in stream_run(text, settings=settings, models=models, run_id=run_id,
+                                       on_event=on_event):
+            merge_update(state, update)
+            if on_event:
+                on_event("node", {"node": node, "update": update})
+            current = node
+    except InfragenError:
+        raise
+    except Exception as exc:  # a crashed tool or model: keep the partial work and say where
+        error, failed_step = f"{type(exc).__name__}: {exc}", current
+    report = build_report(state, output_dir=str(out) if write else None, run_id=run_id,
+                          error=error, failed_step=failed_step)
+    files = state.get("files", {})
+    if write and report["status"] != "refused":
+        write_output(out, files, report, force=force)
+    elif write and not any(out.iterdir()):
+        out.rmdir()
+    return GenerationResult(report=report, files=files)

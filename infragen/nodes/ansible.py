@@ -1,0 +1,56 @@
+"""Ansible writer (standard tier): playbook + inventory, checked by ansible-playbook and Checkov."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from infragen.context import RunContext
+from infragen.domain import GateResult
+from infragen.files import parse_files
+from infragen.prompting import ask, call_record, compact_json
+from infragen.state import State
+from infragen.workspace import sync_scratch
+
+
+def check_ansible(files: dict[str, str], ctx: RunContext) -> GateResult:
+    from infragen.tools import ansible, checkov
+
+    started = time.perf_counter()
+    root = sync_scratch(ctx.workspace / "ansible", files) / "ansible"
+    syntax = ansible.syntax_check(root / "playbook.yml", root / "inventory.yml")
+    scan = checkov.scan(root, frameworks=["ansible"], skip_checks=ctx.settings.skip_checks,
+                        fail_on=ctx.settings.fail_on)
+    parts = [syntax, scan]
+    failed = [p for p in parts if p.status == "failed"]
+    return GateResult(
+        name="ansible",
+        status="failed" if failed else "passed",
+        engine=" + ".join(p.engine for p in parts if p.status != "skipped"),
+        findings=[f.model_copy(update={"gate": "ansible"}) for p in parts for f in p.findings],
+        reason="; ".join(p.reason for p in parts if p.reason),
+        duration_s=round(time.perf_counter() - started, 3),
+    )
+
+
+def write_ansible(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
+    ctx = runtime.context
+    outputs = state.get("inventory", {}).get("outputs", [])
+    response = ask(
+        ctx.models,
+        "ansible",
+        "ansible",
+        max_tokens=ctx.settings.max_tokens_for("ansible"),
+        payload={"plan": state["plan"], "outputs": outputs},
+        plan=compact_json(state["plan"]["components"]),
+        outputs=outputs,
+    )
+    files = {f.path: f.content for f in parse_files(response.content, default_dir="ansible")}
+    gate = check_ansible(files, ctx)
+    return {
+        "files": {**state["files"], **files},
+        "gates": {"ansible": gate.model_dump()},
+        "calls": [call_record("ansible", response)],
+    }

@@ -1,0 +1,67 @@
+"""Completeness (no model): every planned component is present in the parsed resource graph."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from infragen.context import RunContext
+from infragen.domain import Finding, GateResult, Plan
+from infragen.state import State
+from infragen.tools.hcl import HclParseError, Inventory, inventory_from_texts
+from infragen.workspace import subset
+
+
+def missing_resources(plan: Plan, inventory: Inventory) -> list[Finding]:
+    counts = inventory.summary()
+    findings = []
+    for item in plan.expected:
+        have = counts.get(item.type, 0)
+        if have < item.min_count:
+            findings.append(
+                Finding(
+                    gate="completeness",
+                    rule_id="missing-resource",
+                    message=f"{item.component} needs at least {item.min_count} {item.type}, found {have}",
+                    resource=item.type,
+                )
+            )
+    return findings
+
+
+def intent_findings(plan: Plan, files: dict[str, str]) -> list[Finding]:
+    """Assertions derived from the plan, checked on the offline plan document (when available)."""
+    try:
+        from infragen import intent
+    except ImportError:
+        return []
+    results = intent.check_assertions(intent.assertions_for(plan), intent.build_plan_document(files))
+    return [
+        Finding(gate="completeness", rule_id="intent", message=f"{r.assertion}: {r.evidence}")
+        for r in results if not r.passed
+    ]
+
+
+def check_completeness(plan: Plan, files: dict[str, str]) -> GateResult:
+    started = time.perf_counter()
+    tf = subset(files, "terraform/")
+    try:
+        inventory = inventory_from_texts(tf)
+    except HclParseError as exc:
+        return GateResult(name="completeness", status="failed", engine="resource-graph",
+                          findings=[Finding(gate="completeness", message=str(exc))])
+    findings = missing_resources(plan, inventory) + intent_findings(plan, tf)
+    return GateResult(
+        name="completeness",
+        status="failed" if findings else "passed",
+        engine="resource-graph + intent",
+        findings=findings,
+        duration_s=round(time.perf_counter() - started, 3),
+    )
+
+
+def completeness(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
+    gate = check_completeness(Plan.model_validate(state["plan"]), state["files"])
+    return {"gates": {"completeness": {**gate.model_dump(), "attempt": state["attempt"]}}}

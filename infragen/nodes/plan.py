@@ -1,0 +1,29 @@
+"""Planner (lightweight tier): expand the spec into ordered components and expected resources."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from infragen.context import RunContext
+from infragen.domain import Plan, Spec
+from infragen.prompting import ask, call_record, compact_json, extract_json
+from infragen.state import State
+
+
+def plan(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
+    ctx = runtime.context
+    spec = Spec.model_validate(state["spec"])
+    response = ask(
+        ctx.models,
+        "planner",
+        "planner",
+        max_tokens=ctx.settings.max_tokens_for("planner"),
+        payload={"spec": state["spec"]},
+        spec=compact_json(spec.model_dump(exclude={"request"})),
+    )
+    data = extract_json(response.content)
+    data["spec"] = spec.model_dump()
+    result = Plan.model_validate(data)
+    return {"plan": result.model_dump(), "calls": [call_record("planner", response)]}

@@ -1,0 +1,84 @@
+"""Generated code is untrusted: remove command execution, and find plaintext secrets."""
+
+from __future__ import annotations
+
+import re
+
+from infragen.domain import Finding
+
+_UNSAFE_HEAD = re.compile(
+    r'^[ \t]*(?:provisioner\s+"(?P<prov>local-exec|remote-exec)"|data\s+"(?P<data>external)"\s+"[^"]*")\s*\{',
+    re.M,
+)
+_SECRET_PATTERNS = [
+    (
+        "plaintext-password",
+        re.compile(
+            r'^\s*(?:master_)?(?:password|passwd|secret|auth_token|secret_key|access_key)\s*=\s*"(?![$"])[^"]{4,}"',
+            re.M | re.I,
+        ),
+    ),
+    ("aws-access-key-id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("private-key", re.compile(r"-----BEGIN (?:RSA |EC |OPENSSH )?PRIVATE KEY-----")),
+]
+
+
+def _block_end(text: str, open_brace: int) -> int:
+    """Index just past the brace matching `text[open_brace]`, skipping quoted strings."""
+    depth, i, in_string = 0, open_brace, False
+    while i < len(text):
+        ch = text[i]
+        if in_string:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(text)
+
+
+def strip_unsafe_text(text: str) -> tuple[str, list[str]]:
+    removed: list[str] = []
+    while match := _UNSAFE_HEAD.search(text):
+        end = _block_end(text, match.end() - 1)
+        line = text.count("\n", 0, match.start()) + 1
+        what = f'provisioner "{match["prov"]}"' if match["prov"] else 'data "external"'
+        removed.append(f"{what} at line {line}")
+        text = text[: match.start()] + text[end:].lstrip("\n")
+    return text, removed
+
+
+def strip_unsafe(files: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Remove provisioners that run commands and `external` data sources; report each removal."""
+    cleaned, notes = {}, []
+    for path, text in files.items():
+        new, removed = strip_unsafe_text(text) if path.endswith(".tf") else (text, [])
+        cleaned[path] = new
+        notes += [f"removed {what} from {path} (generated code may not run commands)" for what in removed]
+    return cleaned, notes
+
+
+def find_secrets(files: dict[str, str]) -> list[Finding]:
+    findings = []
+    for path, text in files.items():
+        for rule_id, pattern in _SECRET_PATTERNS:
+            for m in pattern.finditer(text):
+                findings.append(
+                    Finding(
+                        gate="validate",
+                        rule_id=rule_id,
+                        message="plaintext secret in generated code; use manage_master_user_password, "
+                        "random_password or a secrets manager reference",
+                        file=path,
+                        line=text.count("\n", 0, m.start()) + 1,
+                    )
+                )
+    return findings

@@ -1,0 +1,38 @@
+"""Run settings: every knob of a run, from arguments, `INFRAGEN_*` environment variables or defaults.
+
+Precedence is argument > environment > `.env` file > default (pydantic-settings' own order for init
+kwargs, env and dotenv). Model routing has its own settings in `infragen.models.config`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+OutputFormat = Literal["text", "json", "markdown", "sarif"]
+
+
+class RunSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INFRAGEN_", env_file=".env", extra="ignore")
+
+    max_retries: int = Field(3, ge=1, le=10, description="Architect attempts before giving up.")
+    offline: bool = Field(False, description="Use only the embedded offline backend.")
+    no_cache: bool = Field(False, description="Bypass the response cache.")
+    plan: bool = Field(False, description="Run `terraform plan` even without cloud credentials.")
+    allow_exec: bool = Field(False, description="Allow planning configs with provisioners/external data.")
+    fail_on: str = Field("LOW", description="Lowest Checkov severity that fails the security gate.")
+    skip_checks: list[str] = Field(default_factory=list, description="Checkov check ids to skip.")
+    max_monthly_cost: float | None = Field(None, description="Fail when the estimate exceeds this USD.")
+    budget_tokens: int | None = Field(None, description="Token cap for a single run.")
+    max_request_chars: int = Field(4000, description="Longest request accepted.")
+    state_dir: Path | None = Field(None, description="Where the ledger, cache and checkpoints live.")
+    max_tokens_clarifier: int = 400
+    max_tokens_planner: int = 600
+    max_tokens_architect: int = 1500
+    max_tokens_ansible: int = 1000
+
+    def max_tokens_for(self, task: str) -> int:
+        return int(getattr(self, f"max_tokens_{task}", 1024))

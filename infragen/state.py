@@ -1,0 +1,44 @@
+"""Graph state. Values are plain JSON-able data so checkpoints serialise without custom types;
+nodes convert to and from the pydantic domain values at their edges."""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, TypedDict
+
+
+def merge_dicts(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
+    return {**left, **right}
+
+
+class State(TypedDict, total=False):
+    request: str
+    """The user's request, as typed."""
+    spec: dict[str, Any]
+    """Clarifier output (`Spec`)."""
+    plan: dict[str, Any]
+    """Planner output (`Plan`)."""
+    files: dict[str, str]
+    """The current project, {relative path: text}; terraform/ from the architect, ansible/ later."""
+    max_retries: int
+    """Architect attempts allowed before finishing with the failures reported."""
+    attempt: int
+    """Architect attempts so far (1-based once the architect has run)."""
+    tier: str
+    """Tier the architect uses this attempt (escalation may raise it)."""
+    feedback: str
+    """What failed last attempt, sent to the architect."""
+    gates: Annotated[dict[str, dict[str, Any]], merge_dicts]
+    """Latest `GateResult` per gate name."""
+    repairs: Annotated[list[str], operator.add]
+    """Zero-token repairs applied to the code."""
+    inventory: dict[str, Any]
+    """Parser output: resource counts, outputs, variables."""
+    cost: dict[str, Any]
+    """`CostEstimate`."""
+    calls: Annotated[list[dict[str, Any]], operator.add]
+    """One record per model call: node, backend, model, tokens, cached, latency."""
+    attempt_log: Annotated[list[dict[str, Any]], operator.add]
+    """One record per architect attempt: which gates failed and why."""
+    refusal: str
+    """Set when the request cannot be served; the graph ends early."""
