@@ -34,7 +34,7 @@ bench: setup
 	$(BIN)/python -m benchmarks
 
 graph: setup
-	$(BIN)/python -m infragen.graph_diagram > graph/graph.mmd
+	$(BIN)/infragen graph > graph/graph.mmd
 
 clean:
 	rm -rf $(VENV) infragen-out .bench .pytest_cache

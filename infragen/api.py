@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from infragen.context import RunContext
+from infragen.context import RunContext, build_models
 from infragen.errors import InfragenError, OutputDirError
 from infragen.report import build_report, render_markdown
 from infragen.requests import check_request, slugify
@@ -96,17 +96,6 @@ def _json(value: Any) -> str:
     return json.dumps(value, indent=2, sort_keys=False, default=str) + "\n"
 
 
-def default_models(settings: RunSettings, model_overrides: dict[str, str] | None = None) -> Any:
-    from infragen.models.router import ModelRouter
-
-    return ModelRouter.from_settings(
-        offline=settings.offline,
-        no_cache=settings.no_cache,
-        budget_tokens=settings.budget_tokens,
-        task_models=model_overrides or {},
-    )
-
-
 def stream_run(
     request: str,
     *,
@@ -164,8 +153,8 @@ def generate(
     out = Path(output_dir) if output_dir else default_output_dir(text)
     if write:
         prepare_output_dir(out, force=force)
-    models = models if models is not None else default_models(settings, model_overrides)
     run_id = uuid.uuid4().hex[:12]
+    models = models if models is not None else build_models(settings, model_overrides, run_id)
     state: dict[str, Any] = {"request": text}
     error = failed_step = None
     current = "clarifier"

@@ -95,6 +95,14 @@ def generate(
     raise typer.Exit(result.exit_code)
 
 
+@app.command()
+def graph() -> None:
+    """Print the pipeline as a Mermaid diagram (what graph/graph.mmd holds)."""
+    from infragen.graph import mermaid
+
+    typer.echo(mermaid(), nl=False)
+
+
 KNOWN = {"generate", "check", "route", "models", "usage", "doctor", "graph", "resume", "plan", "eval"}
 
 

@@ -11,6 +11,25 @@ from typing import Any
 from infragen.settings import RunSettings
 
 
+def build_models(settings: RunSettings, task_models: dict[str, str] | None = None,
+                 run_id: str = "") -> Any:
+    """The model router for a run: model routing settings come from the environment
+    (`infragen.models.config`), run flags (offline, cache, budget, --model) override them."""
+    from infragen.models.config import ModelSettings
+    from infragen.models.router import ModelRouter
+
+    base = ModelSettings()
+    updates: dict[str, Any] = {"run_id": run_id or base.run_id}
+    if task_models:
+        updates["task_models"] = {**base.task_models, **task_models}
+    if settings.budget_tokens is not None:
+        updates["budget_tokens"] = settings.budget_tokens
+    model_settings = base.model_copy(update=updates)
+    if settings.offline:
+        return ModelRouter.offline_only(model_settings, use_cache=not settings.no_cache)
+    return ModelRouter.from_settings(model_settings, use_cache=not settings.no_cache)
+
+
 @dataclass
 class RunContext:
     settings: RunSettings = field(default_factory=RunSettings)
@@ -19,6 +38,12 @@ class RunContext:
     workspace: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="infragen-")))
     """Private scratch directory where gates see the project; never the user's output directory."""
     on_event: Callable[[str, dict[str, Any]], None] | None = None
+
+    def model_router(self) -> Any:
+        """The models to ask; built from settings on first use (LangGraph Studio passes none)."""
+        if self.models is None:
+            self.models = build_models(self.settings)
+        return self.models
 
     def emit(self, name: str, **data: Any) -> None:
         if self.on_event is not None:

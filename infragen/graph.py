@@ -73,3 +73,13 @@ def build_graph() -> StateGraph:
 
 def compile_graph(checkpointer=None):
     return build_graph().compile(checkpointer=checkpointer)
+
+
+def mermaid() -> str:
+    """The diagram committed as graph/graph.mmd (`make graph`); a test keeps it in step."""
+    return build_graph().compile().get_graph().draw_mermaid()
+
+
+def make_graph(config=None):
+    """Factory named in graph/langgraph.json for `langgraph dev` / LangGraph Server."""
+    return compile_graph()

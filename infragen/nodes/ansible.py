@@ -39,7 +39,7 @@ def write_ansible(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     ctx = runtime.context
     outputs = state.get("inventory", {}).get("outputs", [])
     response = ask(
-        ctx.models,
+        ctx.model_router(),
         "ansible",
         "ansible",
         max_tokens=ctx.settings.max_tokens_for("ansible"),

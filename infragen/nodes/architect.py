@@ -41,7 +41,7 @@ def architect(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     feedback = build_feedback(attempt - 1, failures) if failures else ""
     tier = state.get("tier")
     response = ask(
-        ctx.models,
+        ctx.model_router(),
         "architect",
         "architect",
         max_tokens=ctx.settings.max_tokens_for("architect"),

@@ -37,7 +37,7 @@ def clarify(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     ctx = runtime.context
     request = state["request"]
     response = ask(
-        ctx.models,
+        ctx.model_router(),
         "clarifier",
         "clarifier",
         max_tokens=ctx.settings.max_tokens_for("clarifier"),

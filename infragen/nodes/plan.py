@@ -16,7 +16,7 @@ def plan(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     ctx = runtime.context
     spec = Spec.model_validate(state["spec"])
     response = ask(
-        ctx.models,
+        ctx.model_router(),
         "planner",
         "planner",
         max_tokens=ctx.settings.max_tokens_for("planner"),

@@ -1,0 +1,51 @@
+"""Shared fixtures: an isolated state directory and a scripted chat model with canned answers."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict, deque
+
+import pytest
+
+from infragen.models.base import ChatRequest, ChatResponse, TokenUsage
+
+os.environ.setdefault("BC_SKIP_MAPPING", "TRUE")
+os.environ.setdefault("CHECKOV_RUN_SCA_PACKAGE_SCAN_V2", "false")
+
+
+@pytest.fixture(autouse=True)
+def isolated_state(tmp_path_factory, monkeypatch):
+    """Ledger, cache and checkpoints never touch the developer's real state directory."""
+    state = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("INFRAGEN_STATE_DIR", str(state))
+    for key in ("GROQ_API_KEY", "GROQ_API_KEY_SECONDARY", "OPENAI_API_KEY", "FORCE_MODEL", "MODEL_BACKEND"):
+        monkeypatch.delenv(key, raising=False)
+    return state
+
+
+class ScriptedModels:
+    """Answers each task from a queue of canned replies (the last reply repeats) and records requests."""
+
+    def __init__(self, answers: dict[str, list[str]], model: str = "scripted-model") -> None:
+        self.queues = {task: deque(replies) for task, replies in answers.items()}
+        self.requests: dict[str, list[ChatRequest]] = defaultdict(list)
+        self.model = model
+
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        self.requests[request.task].append(request)
+        queue = self.queues[request.task]
+        content = queue.popleft() if len(queue) > 1 else queue[0]
+        prompt = sum(len(m.content) for m in request.messages) // 4
+        completion = len(content) // 4
+        return ChatResponse(
+            content=content,
+            model_used=self.model,
+            backend="scripted",
+            usage=TokenUsage(prompt_tokens=prompt, completion_tokens=completion,
+                             total_tokens=prompt + completion),
+        )
+
+
+@pytest.fixture
+def scripted():
+    return ScriptedModels
