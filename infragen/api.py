@@ -97,25 +97,32 @@ def _json(value: Any) -> str:
 
 
 def stream_run(
-    request: str,
+    graph_input: dict[str, Any] | None,
     *,
     settings: RunSettings,
     models: Any,
     run_id: str,
     on_event: Callable[[str, dict[str, Any]], None] | None = None,
-    checkpointer: Any = None,
 ) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Yield (node, update) pairs as the graph runs; the final state is the merge of all updates."""
+    """Yield (node, update) pairs as the graph runs, checkpointing each step under `run_id`.
+    `graph_input=None` resumes the run from its last checkpoint."""
+    from infragen.checkpoints import open_checkpointer
     from infragen.graph import compile_graph
 
-    graph = compile_graph(checkpointer=checkpointer)
     context = RunContext(settings=settings, models=models, on_event=on_event)
     config = {"configurable": {"thread_id": run_id}, "recursion_limit": 100}
-    initial = {"request": request, "max_retries": settings.max_retries, "attempt": 0, "files": {}}
     try:
-        for chunk in graph.stream(initial, config=config, context=context, stream_mode="updates"):
-            for node, update in chunk.items():
-                yield node, update or {}
+        with open_checkpointer(settings.resolved_state_dir()) as saver:
+            graph = compile_graph(checkpointer=saver)
+            if graph_input is None:
+                snapshot = graph.get_state(config)
+                if not snapshot.values:
+                    raise InfragenError(f"no run {run_id!r} to resume", "see the run id in report.json")
+                yield "__resume__", dict(snapshot.values)
+            for chunk in graph.stream(graph_input, config=config, context=context,
+                                      stream_mode="updates"):
+                for node, update in chunk.items():
+                    yield node, update or {}
     finally:
         shutil.rmtree(context.workspace, ignore_errors=True)
 
@@ -155,12 +162,42 @@ def generate(
         prepare_output_dir(out, force=force)
     run_id = uuid.uuid4().hex[:12]
     models = models if models is not None else build_models(settings, model_overrides, run_id)
-    state: dict[str, Any] = {"request": text}
+    graph_input = {"request": text, "max_retries": settings.max_retries, "attempt": 0, "files": {},
+                   "output_dir": str(out)}
+    return execute(graph_input, run_id=run_id, out=out if write else None, settings=settings,
+                   models=models, force=force, on_event=on_event)
+
+
+def resume(run_id: str, *, settings: RunSettings | None = None, models: Any = None,
+           on_event: Callable[[str, dict[str, Any]], None] | None = None) -> GenerationResult:
+    """Continue an interrupted run from its last checkpoint and write its project."""
+    settings = settings or RunSettings()
+    models = models if models is not None else build_models(settings, None, run_id)
+    return execute(None, run_id=run_id, out=None, settings=settings, models=models, force=True,
+                   on_event=on_event)
+
+
+def execute(
+    graph_input: dict[str, Any] | None,
+    *,
+    run_id: str,
+    out: Path | None,
+    settings: RunSettings,
+    models: Any,
+    force: bool,
+    on_event: Callable[[str, dict[str, Any]], None] | None,
+) -> GenerationResult:
+    state: dict[str, Any] = dict(graph_input or {})
     error = failed_step = None
     current = "clarifier"
     try:
-        for node, update in stream_run(text, settings=settings, models=models, run_id=run_id,
+        for node, update in stream_run(graph_input, settings=settings, models=models, run_id=run_id,
                                        on_event=on_event):
+            if node == "__resume__":
+                state = update
+                out = Path(state["output_dir"])
+                out.mkdir(parents=True, exist_ok=True)
+                continue
             merge_update(state, update)
             if on_event:
                 on_event("node", {"node": node, "update": update})
@@ -168,12 +205,57 @@ def generate(
     except InfragenError:
         raise
     except Exception as exc:  # a crashed tool or model: keep the partial work and say where
-        error, failed_step = f"{type(exc).__name__}: {exc}", current
-    report = build_report(state, output_dir=str(out) if write else None, run_id=run_id,
+        error, failed_step = f"{type(exc).__name__}: {exc}", next_node(current)
+    report = build_report(state, output_dir=str(out) if out else None, run_id=run_id,
                           error=error, failed_step=failed_step)
     files = state.get("files", {})
-    if write and report["status"] != "refused":
+    if out is not None and report["status"] != "refused":
         write_output(out, files, report, force=force)
-    elif write and not any(out.iterdir()):
+    elif out is not None and out.is_dir() and not any(out.iterdir()):
         out.rmdir()
     return GenerationResult(report=report, files=files)
+
+
+def next_node(done: str) -> str:
+    """The step that was running when a run crashed, given the last one that completed."""
+    from infragen.console import NODES
+
+    if done not in NODES:
+        return "clarifier"
+    index = NODES.index(done)
+    return NODES[min(index + 1, len(NODES) - 1)]
+
+
+async def agenerate(request: str, **kwargs: Any) -> GenerationResult:
+    """`generate` for notebooks and async applications (the pipeline runs in a worker thread)."""
+    import asyncio
+
+    return await asyncio.to_thread(generate, request, **kwargs)
+
+
+def stream(request: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
+    """Yield one event per node as it finishes, then `{"event": "result", "result": GenerationResult}`."""
+    import queue
+    import threading
+
+    events: queue.Queue = queue.Queue()
+    outcome: dict[str, Any] = {}
+
+    def on_event(name: str, data: dict[str, Any]) -> None:
+        if name == "node":
+            events.put({"event": "node", "node": data["node"], "update": data["update"]})
+
+    def work() -> None:
+        try:
+            outcome["result"] = generate(request, on_event=on_event, **kwargs)
+        except BaseException as exc:  # re-raised in the caller's thread
+            outcome["error"] = exc
+        finally:
+            events.put(None)
+
+    threading.Thread(target=work, daemon=True).start()
+    while (event := events.get()) is not None:
+        yield event
+    if "error" in outcome:
+        raise outcome["error"]
+    yield {"event": "result", "result": outcome["result"]}

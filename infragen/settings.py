@@ -34,5 +34,13 @@ class RunSettings(BaseSettings):
     max_tokens_architect: int = 1500
     max_tokens_ansible: int = 1000
 
+    def resolved_state_dir(self) -> Path:
+        """Ledger, cache and checkpoints live here (INFRAGEN_STATE_DIR, else the user state dir)."""
+        if self.state_dir is not None:
+            return self.state_dir
+        from platformdirs import user_state_dir
+
+        return Path(user_state_dir("infragen"))
+
     def max_tokens_for(self, task: str) -> int:
         return int(getattr(self, f"max_tokens_{task}", 1024))

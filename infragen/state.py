@@ -14,6 +14,8 @@ def merge_dicts(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
 class State(TypedDict, total=False):
     request: str
     """The user's request, as typed."""
+    output_dir: str
+    """Where the project is written (kept so `infragen resume` can finish the job)."""
     spec: dict[str, Any]
     """Clarifier output (`Spec`)."""
     plan: dict[str, Any]
