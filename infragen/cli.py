@@ -96,6 +96,80 @@ def generate(
 
 
 @app.command()
+def resume(
+    run_id: Annotated[str, typer.Argument(help="Run id from report.json or the interrupted run's output.")],
+    fmt: Annotated[str, typer.Option("--format", help="text | json | markdown | sarif")] = "text",
+    offline: Annotated[bool, typer.Option("--offline", help="Use only the embedded offline backend.")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")] = False,
+) -> None:
+    """Finish an interrupted run from its last checkpoint."""
+    from infragen.api import resume as run_resume
+    from infragen.settings import RunSettings
+
+    try:
+        result = run_resume(run_id, settings=RunSettings(offline=offline))
+    except InfragenError as error:
+        fail(error)
+    print_result(result, fmt, quiet)
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="Project directories (or .tf files with --only schema).")],
+    only: Annotated[Optional[str], typer.Option("--only", help="Run one gate: schema | validate | security | cost | ansible.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text | json | markdown | sarif")] = "text",
+    fail_on: Annotated[str, typer.Option("--fail-on", help="Lowest Checkov severity that fails.")] = "LOW",
+    max_monthly_cost: Annotated[Optional[float], typer.Option("--max-monthly-cost", help="Exit 1 when the estimate exceeds this USD amount.")] = None,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")] = False,
+) -> None:
+    """Check existing Terraform/Ansible code with no model: validate, security, cost, ansible."""
+    from infragen.checking import check_paths_schema, check_project
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        fail(InfragenError(f"no such path: {', '.join(missing)}", "pass existing project directories"))
+    if only == "schema":
+        code = 0
+        for record in check_paths_schema(paths):
+            code = max(code, 1 if record["findings"] else 0)
+            if fmt == "json":
+                typer.echo(json.dumps(record))
+            elif not quiet:
+                typer.echo(f"{record['path']}: {len(record['findings'])} finding(s)")
+                for f in record["findings"]:
+                    typer.echo(f"  {f.get('file')}:{f.get('line') or '?'} {f['rule_id']}: {f['message']}")
+        raise typer.Exit(code)
+    from infragen.settings import RunSettings
+
+    settings = RunSettings(fail_on=fail_on, max_monthly_cost=max_monthly_cost)
+    worst = 0
+    for path in paths:
+        try:
+            result = check_project(path, settings=settings, only=only)
+        except InfragenError as error:
+            fail(error)
+        print_result(result, fmt, quiet)
+        worst = max(worst, result.exit_code)
+    raise typer.Exit(worst)
+
+
+@app.command()
+def doctor() -> None:
+    """List the external tools infragen uses, their versions, and how to install what is missing."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from infragen.tools.doctor import check_tools
+
+    table = Table("tool", "status", "version / engine", "how to enable")
+    for tool in check_tools():
+        table.add_row(tool.name, "[green]found[/]" if tool.found else "[yellow]missing[/]",
+                      tool.version or "", "" if tool.found else tool.install)
+    Console().print(table)
+
+
+@app.command()
 def graph() -> None:
     """Print the pipeline as a Mermaid diagram (what graph/graph.mmd holds)."""
     from infragen.graph import mermaid
