@@ -1,0 +1,310 @@
+"""Terraform gates: `fmt -check`, `validate` and a guarded `plan`, each returning a GateResult.
+
+`validate` and `plan` work on a throwaway copy of the project, so `init` never leaves
+`.terraform/` or a lock file in the user's output directory. Providers cannot be downloaded
+offline; `validate` then says so (status "skipped", which is never a pass) instead of pretending
+the configuration was checked against provider schemas.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+from infragen.domain import Finding, GateResult
+from infragen.tools import terraform_diagnostics as diag
+from infragen.tools.hcl import HclParseError
+from infragen.tools.terraform_engine import (
+    EngineName,
+    TerraformEngine,
+    local_plugin_dirs,
+    select_engine,
+)
+from infragen.tools.terraform_safety import unsafe_constructs_in_dir
+
+GATE_FMT = "terraform-fmt"
+GATE_VALIDATE = "terraform-validate"
+GATE_PLAN = "terraform-plan"
+# init/validate summaries that mean "a dependency could not be fetched", not "the config is wrong".
+_UNAVAILABLE = (
+    "Failed to query available provider packages",
+    "Failed to install provider",
+    "Failed to resolve provider packages",
+    "Missing required provider",
+    "Inconsistent dependency lock file",
+    "Failed to download module",
+    "Module not installed",
+)
+_PROVIDER_NAME = re.compile(r"provider (?:registry\.terraform\.io/)?([\w-]+/[\w-]+)")
+_CREDENTIAL_VARS = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_PROFILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+)
+
+
+def _is_unavailable(finding: Finding) -> bool:
+    return finding.rule_id.startswith(_UNAVAILABLE)
+
+
+def _status(findings: list[Finding]) -> str:
+    return "failed" if any(f.severity == "error" for f in findings) else "passed"
+
+
+@contextmanager
+def working_copy(directory: Path) -> Iterator[Path]:
+    """A temporary copy of the project without `.terraform/`, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="infragen-tf-") as tmp:
+        target = Path(tmp) / "project"
+        shutil.copytree(directory, target, ignore=shutil.ignore_patterns(".terraform", ".git"))
+        yield target
+
+
+def fmt_check(
+    directory: Path, *, engine: EngineName | None = None, strict: bool = False, timeout: float = 60
+) -> GateResult:
+    """`terraform fmt -check -diff -recursive`: one finding per unformatted block.
+
+    fmt only reads in -check mode, so it runs on the project itself. A file fmt cannot parse is
+    an error and fails the gate. Unformatted code is a warning (a writer can reformat it without
+    another model call) unless `strict`, as in CI, makes it an error.
+    """
+    started = time.monotonic()
+    tf = select_engine(engine)
+    result = tf.run(
+        ["fmt", "-check", "-list=true", "-diff", "-no-color", "-recursive", "."],
+        cwd=directory,
+        timeout=timeout,
+    )
+    layout = diag.parse_fmt_diff(result.stdout, GATE_FMT)
+    if strict:
+        layout = [f.model_copy(update={"severity": "error"}) for f in layout]
+    findings = layout + diag.parse_text_diagnostics(result.stderr, GATE_FMT)
+    if result.returncode not in (0, 3) and not findings:
+        findings.append(
+            Finding(
+                gate=GATE_FMT,
+                rule_id="terraform-error",
+                message=result.stderr.strip() or "fmt failed",
+            )
+        )
+    status = (
+        "failed" if result.returncode not in (0, 3) or _status(findings) == "failed" else "passed"
+    )
+    unformatted = sorted({f.file for f in findings if f.rule_id == "terraform-fmt" and f.file})
+    reason = f"not canonically formatted: {', '.join(unformatted)}" if unformatted else ""
+    return GateResult(
+        name=GATE_FMT,
+        status=status,
+        engine=tf.name,
+        findings=findings,
+        reason=reason,
+        duration_s=round(time.monotonic() - started, 3),
+    )
+
+
+def _init(
+    tf: TerraformEngine, project: Path, *, download: bool, backend: bool, timeout: float, gate: str
+) -> tuple[int, list[Finding]]:
+    args = ["init", "-input=false", "-json", "-no-color"]
+    if not backend:
+        args.append("-backend=false")
+    if not download:
+        # -plugin-dir turns off registry installs: init looks only where providers already are.
+        dirs = local_plugin_dirs(project) or [project.parent / "no-plugins"]
+        for d in dirs:
+            d.mkdir(exist_ok=True)
+            args.append(f"-plugin-dir={d}")
+    result = tf.run(args, cwd=project, timeout=timeout)
+    findings = diag.parse_json_lines(result.stdout, gate) + diag.parse_text_diagnostics(
+        result.stderr, gate
+    )
+    return result.returncode, findings
+
+
+def _unavailable_reason(engine: str, missing: list[Finding], download: bool) -> str:
+    names = sorted({m for f in missing for m in _PROVIDER_NAME.findall(f.message)})
+    what = ", ".join(names) if names else "providers/modules"
+    how = (
+        "no network to download them"
+        if download
+        else "downloads are off (pass download_providers=True, or pre-install them in TF_PLUGIN_CACHE_DIR)"
+    )
+    return (
+        f"{engine}: configuration-level checks ran, but {what} could not be installed ({how}); "
+        "provider-level validation (attribute names and types) was not possible, "
+        "so combine this with the offline schema check"
+    )
+
+
+def validate(
+    directory: Path,
+    *,
+    engine: EngineName | None = None,
+    download_providers: bool = False,
+    timeout: float = 300,
+) -> GateResult:
+    """`terraform init -backend=false` + `terraform validate -json` on a copy of `directory`."""
+    started = time.monotonic()
+    tf = select_engine(engine)
+    with working_copy(directory) as project:
+        rc, init_findings = _init(
+            tf,
+            project,
+            download=download_providers,
+            backend=False,
+            timeout=timeout,
+            gate=GATE_VALIDATE,
+        )
+        missing = [f for f in init_findings if _is_unavailable(f)]
+        broken = [f for f in init_findings if f.severity == "error" and not _is_unavailable(f)]
+        if rc != 0 and (broken or not missing):
+            # The configuration itself is wrong: init stops before validate could say more.
+            findings = init_findings or [
+                Finding(
+                    gate=GATE_VALIDATE, rule_id="terraform-init", message="terraform init failed"
+                )
+            ]
+            return GateResult(
+                name=GATE_VALIDATE,
+                status="failed",
+                engine=tf.name,
+                findings=findings,
+                reason="terraform init rejected the configuration",
+                duration_s=round(time.monotonic() - started, 3),
+            )
+        result = tf.run(["validate", "-json", "-no-color"], cwd=project, timeout=timeout)
+    findings = diag.parse_validate_json(result.stdout, GATE_VALIDATE)
+    if result.returncode != 0 and not findings:
+        findings = diag.parse_text_diagnostics(result.stderr, GATE_VALIDATE) or [
+            Finding(
+                gate=GATE_VALIDATE,
+                rule_id="terraform-validate",
+                message=result.stderr.strip() or "validate failed",
+            )
+        ]
+    missing += [f for f in findings if _is_unavailable(f)]
+    findings = [f for f in findings if not _is_unavailable(f)]
+    status = _status(findings)
+    reason = ""
+    if status == "passed" and missing:
+        status, reason = "skipped", _unavailable_reason(tf.name, missing, download_providers)
+    elif status == "failed":
+        reason = f"{sum(f.severity == 'error' for f in findings)} error(s) from terraform validate"
+    return GateResult(
+        name=GATE_VALIDATE,
+        status=status,
+        engine=tf.name,
+        findings=findings,
+        reason=reason,
+        duration_s=round(time.monotonic() - started, 3),
+    )
+
+
+def has_cloud_credentials(env: Mapping[str, str] | None = None) -> bool:
+    """AWS credentials in the environment, or a shared credentials/config file that names a profile."""
+    env = os.environ if env is None else env
+    if any(env.get(name) for name in _CREDENTIAL_VARS):
+        return True
+    home = Path(env.get("HOME", str(Path.home())))
+    files = [env.get("AWS_SHARED_CREDENTIALS_FILE"), str(home / ".aws" / "credentials")]
+    return any(
+        f and Path(f).is_file() and "[" in Path(f).read_text(errors="replace") for f in files
+    )
+
+
+def _skipped_plan(
+    reason: str, started: float, findings: list[Finding] | None = None, status: str = "skipped"
+) -> GateResult:
+    return GateResult(
+        name=GATE_PLAN,
+        status=status,
+        findings=findings or [],
+        reason=reason,
+        duration_s=round(time.monotonic() - started, 3),
+    )
+
+
+def plan(
+    directory: Path,
+    *,
+    allow_exec: bool = False,
+    explicit: bool = False,
+    engine: EngineName | None = None,
+    timeout: float = 600,
+) -> GateResult:
+    """`terraform plan` (never apply) when credentials exist or the user asked for it explicitly."""
+    started = time.monotonic()
+    if not (explicit or has_cloud_credentials()):
+        return _skipped_plan(
+            "no AWS credentials found (AWS_ACCESS_KEY_ID, AWS_PROFILE or ~/.aws/credentials); "
+            "set credentials or pass --plan to run terraform plan anyway",
+            started,
+        )
+    try:
+        unsafe = unsafe_constructs_in_dir(directory)
+    except HclParseError as exc:
+        finding = Finding(
+            gate=GATE_PLAN, rule_id="parse-error", message=exc.message, file=exc.file, line=exc.line
+        )
+        return _skipped_plan(
+            "refused: the configuration does not parse", started, [finding], "failed"
+        )
+    if unsafe and not allow_exec:
+        return _skipped_plan(
+            f"refused: {len(unsafe)} construct(s) could execute code or read this machine during plan; "
+            "review them and pass --allow-exec to plan anyway",
+            started,
+            unsafe,
+            "failed",
+        )
+    tf = select_engine(engine)
+    with working_copy(directory) as project:
+        rc, init_findings = _init(
+            tf, project, download=True, backend=True, timeout=timeout, gate=GATE_PLAN
+        )
+        if rc != 0:
+            missing = [f for f in init_findings if _is_unavailable(f)]
+            status = (
+                "skipped"
+                if missing
+                and all(_is_unavailable(f) or f.severity != "error" for f in init_findings)
+                else "failed"
+            )
+            reason = (
+                _unavailable_reason(tf.name, missing, True)
+                if status == "skipped"
+                else "terraform init failed"
+            )
+            return _skipped_plan(reason, started, init_findings, status).model_copy(
+                update={"engine": tf.name}
+            )
+        args = ["plan", "-input=false", "-lock=false", "-json", "-no-color", "-detailed-exitcode"]
+        result = tf.run(args, cwd=project, timeout=timeout)
+    findings = diag.parse_json_lines(result.stdout, GATE_PLAN)
+    ok = result.returncode in (0, 2) and _status(findings) == "passed"
+    if not ok and not findings:
+        findings = [
+            Finding(
+                gate=GATE_PLAN,
+                rule_id="terraform-plan",
+                message=result.stderr.strip() or "plan failed",
+            )
+        ]
+    reason = diag.change_summary(result.stdout)
+    return GateResult(
+        name=GATE_PLAN,
+        status="passed" if ok else "failed",
+        engine=tf.name,
+        findings=findings,
+        reason=reason + (" (unsafe constructs allowed by --allow-exec)" if unsafe else ""),
+        duration_s=round(time.monotonic() - started, 3),
+    )
