@@ -61,6 +61,10 @@ class ChatResponse(BaseModel):
     latency_s: float = 0.0
     attempts: list[Attempt] = Field(default_factory=list)
     cached: bool = False
+    # Set by backends that use an API key: the key's short id (never the key) and the
+    # `x-ratelimit-*` headers of the reply, both kept in the token ledger.
+    key_id: str = ""
+    rate_limits: dict[str, str] = Field(default_factory=dict)
 
 
 @runtime_checkable
