@@ -17,6 +17,16 @@ from infragen.intent.values import is_known, plain
 
 PROVIDER_SOURCE = "registry.terraform.io/hashicorp/{}"
 _SKIPPED_BLOCKS = META_ARGUMENTS | {"dynamic"}
+# The AWS provider declares these nested blocks as list attributes ("attributes as blocks"), so
+# Terraform marshals all of a resource's blocks of that kind as one attribute expression.
+ATTRIBUTES_AS_BLOCKS = {
+    "aws_security_group": {"ingress", "egress"},
+    "aws_default_security_group": {"ingress", "egress"},
+    "aws_network_acl": {"ingress", "egress"},
+    "aws_default_network_acl": {"ingress", "egress"},
+    "aws_route_table": {"route"},
+    "aws_default_route_table": {"route"},
+}
 
 
 def marshal_expression(expr: Expr, constant: Evaluator) -> dict[str, Any]:
@@ -28,16 +38,40 @@ def marshal_expression(expr: Expr, constant: Evaluator) -> dict[str, Any]:
     return {"references": refs} if refs else {}
 
 
-def marshal_body(block: Block, constant: Evaluator) -> dict[str, Any]:
+def marshal_body(
+    block: Block, constant: Evaluator, as_attributes: set[str] = frozenset()
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         name: marshal_expression(expr, constant)
         for name, expr in block.attributes.items()
         if name not in META_ARGUMENTS
     }
     for nested in block.blocks:
+        if nested.type in as_attributes:
+            continue
         if nested.type not in _SKIPPED_BLOCKS:
             out.setdefault(nested.type, []).append(marshal_body(nested, constant))
+    for kind in sorted(as_attributes):
+        blocks = block.blocks_of(kind)
+        if blocks:
+            out[kind] = _blocks_as_attribute(blocks, constant)
     return out
+
+
+def _blocks_as_attribute(blocks: list[Block], constant: Evaluator) -> dict[str, Any]:
+    exprs = [e for b in blocks for e in b.attributes.values()]
+    if all(is_constant(e) for e in exprs):
+        values = [{k: constant.evaluate(v) for k, v in b.attributes.items()} for b in blocks]
+        return {"constant_value": plain(values)} if is_known(values) else {}
+    refs = [r for e in exprs for r in expression_references(e)]
+    return {"references": refs} if refs else {}
+
+
+def _provisioners(block: Block, constant: Evaluator) -> list[dict[str, Any]]:
+    return [
+        {"type": p.labels[0] if p.labels else "", "expressions": marshal_body(p, constant)}
+        for p in block.blocks_of("provisioner")
+    ]
 
 
 def provider_key(resource: ResourceBlock) -> str:
@@ -68,9 +102,14 @@ def marshal_resource(resource: ResourceBlock, constant: Evaluator) -> dict[str, 
         "type": resource.type,
         "name": resource.name,
         "provider_config_key": provider_key(resource),
-        "expressions": marshal_body(resource.block, constant),
+        "expressions": marshal_body(
+            resource.block, constant, ATTRIBUTES_AS_BLOCKS.get(resource.type, set())
+        ),
         "schema_version": 0,
     }
+    provisioners = _provisioners(resource.block, constant)
+    if provisioners:
+        out["provisioners"] = provisioners
     for meta in ("count", "for_each"):
         if meta in resource.block.attributes:
             out[f"{meta}_expression"] = marshal_expression(
