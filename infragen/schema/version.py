@@ -1,0 +1,59 @@
+"""Which shipped schema a configuration needs, from its `required_providers` aws constraint.
+
+Terraform installs the newest provider a constraint allows, so a lower bound alone (">= 4.0")
+means the newest major, while "~> 5.75", "5.90.0" or "< 6.0" keep it on major 5.
+"""
+
+from __future__ import annotations
+
+import re
+
+from infragen.schema.store import DEFAULT_MAJOR, MAJORS
+from infragen.schema.syntax import Block
+
+_PART = re.compile(r"^\s*(~>|>=|<=|!=|=|>|<)?\s*v?(\d+)((?:\.\d+)*)")
+
+
+def major_from_constraint(constraint: str) -> int:
+    """The highest shipped major that a version constraint string allows."""
+    ceiling: int | None = None
+    for part in constraint.split(","):
+        match = _PART.match(part)
+        if not match:
+            continue
+        op, major, rest = match.group(1) or "=", int(match.group(2)), match.group(3)
+        if op in ("=", "~>", "<="):
+            bound = major
+        elif op == "<":  # "< 6.0" stops before 6, "< 6.1" lets 6.0 in
+            bound = major if any(int(n) for n in rest.split(".")[1:]) else major - 1
+        else:
+            continue
+        ceiling = bound if ceiling is None else min(ceiling, bound)
+    if ceiling is None:
+        return DEFAULT_MAJOR
+    allowed = [m for m in MAJORS if m <= ceiling]
+    return max(allowed) if allowed else min(MAJORS)
+
+
+def aws_constraint(documents: list[tuple[Block, str]]) -> str | None:
+    """The `version` of `required_providers { aws = ... }` in any (root, text) document."""
+    for root, text in documents:
+        for terraform in (b for b in root.blocks if b.type == "terraform"):
+            for providers in (b for b in terraform.blocks if b.type == "required_providers"):
+                aws = providers.attribute("aws")
+                if aws is None:
+                    continue
+                if aws.literal is not None:
+                    return aws.literal
+                return _object_version(text[aws.value_span[0] : aws.value_span[1]])
+    return None
+
+
+def _object_version(text: str) -> str | None:
+    match = re.search(r"\bversion\s*[=:]\s*\"([^\"]*)\"", text)
+    return match.group(1) if match else None
+
+
+def pick_major(documents: list[tuple[Block, str]]) -> int:
+    constraint = aws_constraint(documents)
+    return major_from_constraint(constraint) if constraint else DEFAULT_MAJOR
