@@ -25,6 +25,8 @@ from infragen.models.ledger import CallRecord, Ledger, estimate_tokens, next_res
 from infragen.models.policy import call_with_policy
 from infragen.models.registry import ChainLink, Registry
 
+IN_PROCESS_BACKENDS = ("llama_cpp", "transformers")
+
 BackendFactory = Callable[[ModelSettings, ApiKey | None], Backend]
 
 
@@ -57,13 +59,16 @@ class ModelRouter:
         settings = settings or ModelSettings()
         state_dir = settings.resolved_state_dir()
         cache_on = settings.cache_enabled if use_cache is None else use_cache
-        return cls(
+        router = cls(
             settings,
             ledger=kwargs.pop("ledger", None) or Ledger.in_state_dir(state_dir),
             cache=kwargs.pop("cache", None)
             or (ResponseCache.in_state_dir(state_dir) if cache_on else None),
             **kwargs,
         )
+        if settings.model_preload:
+            router.preload()
+        return router
 
     @classmethod
     def offline_only(cls, settings: ModelSettings | None = None, **kwargs: Any) -> ModelRouter:
@@ -74,6 +79,19 @@ class ModelRouter:
             update={"force_model": str(registry.offline), "offline_fallback": True}
         )
         return cls.from_settings(forced, registry=registry, **kwargs)
+
+    def preload(self) -> list[str]:
+        """Load in-process models now (MODEL_PRELOAD) instead of on their first call."""
+        loaded = []
+        for task in self.registry.task_tiers:
+            for link in self.registry.chain(task, self.settings):
+                if link.ref.backend not in IN_PROCESS_BACKENDS or str(link.ref) in loaded:
+                    continue
+                backend = self._backend(link.ref.backend, None)
+                backend.models.get(link.ref.model)
+                loaded.append(str(link.ref))
+                break  # only the first choice of each chain: the rest load if ever needed
+        return loaded
 
     def routing_table(self) -> list[dict]:
         """Every known task's chain, for `infragen models`."""

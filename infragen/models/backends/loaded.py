@@ -1,0 +1,38 @@
+"""In-process models kept loaded, at most N at a time, least recently used evicted first."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger("infragen.models")
+
+
+class LoadedModels:
+    def __init__(self, max_loaded: int, load: Callable[[str], Any]) -> None:
+        self.max_loaded = max(1, max_loaded)
+        self._load = load
+        self._models: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, name: str) -> Any:
+        with self._lock:
+            if name in self._models:
+                self._models.move_to_end(name)
+                return self._models[name]
+            while len(self._models) >= self.max_loaded:
+                evicted, model = self._models.popitem(last=False)
+                log.info("unloading model %s to stay within %d loaded", evicted, self.max_loaded)
+                close = getattr(model, "close", None)
+                if close:
+                    close()
+            log.info("loading model %s", name)
+            self._models[name] = self._load(name)
+            return self._models[name]
+
+    def loaded(self) -> list[str]:
+        with self._lock:
+            return list(self._models)
