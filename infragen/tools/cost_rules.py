@@ -1,0 +1,353 @@
+"""One pricing rule per AWS resource type: monthly USD for one instance of the resource.
+
+A rule returns (monthly USD or None when the table lacks the price, a detail that shows the sum).
+Values are read from the resource body through `Resolver`, which follows literal variable
+defaults and locals, so `instance_type = var.size` prices what the default says.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from infragen.tools.hcl import Inventory, Resource
+from infragen.tools.pricing import PriceTable
+
+Priced = tuple[float | None, str]
+_INTERPOLATION = re.compile(r"^\$\{(var|local)\.([A-Za-z_][\w-]*)\}$")
+
+
+@dataclass
+class Resolver:
+    inventory: Inventory
+
+    def value(self, value: Any, depth: int = 0) -> Any:
+        """`${var.x}` -> the variable's literal default, `${local.y}` -> the local; else unchanged."""
+        if not isinstance(value, str) or depth > 8:
+            return value
+        m = _INTERPOLATION.match(value)
+        if not m:
+            return value
+        kind, name = m.groups()
+        if kind == "var":
+            found = self.inventory.variables.get(name, {}).get("default")
+        else:
+            found = self.inventory.locals.get(name)
+        return value if found is None else self.value(found, depth + 1)
+
+    def get(self, body: dict[str, Any], key: str, default: Any = None) -> Any:
+        value = self.value(body.get(key, default))
+        return default if isinstance(value, str) and value.startswith("${") else value
+
+    def number(self, body: dict[str, Any], key: str, default: float) -> float:
+        value = self.get(body, key, default)
+        return (
+            float(value)
+            if isinstance(value, int | float) and not isinstance(value, bool)
+            else default
+        )
+
+    def block(self, body: dict[str, Any], key: str) -> dict[str, Any]:
+        blocks = body.get(key) or [{}]
+        return blocks[0] if isinstance(blocks, list) and isinstance(blocks[0], dict) else {}
+
+    def count(self, resource: Resource) -> int | None:
+        if resource.count is not None:
+            return resource.count
+        value = self.value(resource.body.get("count"))
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@dataclass
+class Context:
+    table: PriceTable
+    resolve: Resolver
+
+    def hourly(self, section: str, key: str, label: str, quantity: float = 1) -> Priced:
+        price = self.table.price(section, key)
+        if price is None:
+            return None, f"no {section} price for {key}"
+        monthly = self.table.hourly_to_month(price) * quantity
+        qty = f"{quantity:g} x " if quantity != 1 else ""
+        return monthly, f"{qty}{label} {key} ${price:g}/h x {self.table.meta.hours_per_month:g} h"
+
+    def per_unit(self, section: str, key: str, quantity: float, unit: str) -> Priced:
+        price = self.table.price(section, key)
+        if price is None:
+            return None, f"no {section}.{key} price"
+        return price * quantity, f"{quantity:g} {unit} x ${price:g}"
+
+
+def _sum(*parts: Priced) -> Priced:
+    if any(p[0] is None for p in parts):
+        return None, "; ".join(p[1] for p in parts if p[0] is None)
+    return sum(p[0] or 0.0 for p in parts), " + ".join(p[1] for p in parts)
+
+
+def _ebs(ctx: Context, volume_type: Any, size: float, label: str) -> Priced:
+    vtype = str(volume_type or "gp3")
+    return ctx.per_unit("ebs", vtype, size, f"GB {vtype} {label}")
+
+
+def instance(r: Resource, ctx: Context) -> Priced:
+    itype = ctx.resolve.get(r.body, "instance_type", "")
+    root = ctx.resolve.block(r.body, "root_block_device")
+    parts = [
+        ctx.hourly("ec2", str(itype), "EC2"),
+        _ebs(
+            ctx,
+            ctx.resolve.get(root, "volume_type"),
+            ctx.resolve.number(root, "volume_size", ctx.table.usage.root_volume_gb),
+            "root",
+        ),
+    ]
+    for extra in r.body.get("ebs_block_device", []) or []:
+        parts.append(
+            _ebs(
+                ctx,
+                ctx.resolve.get(extra, "volume_type"),
+                ctx.resolve.number(extra, "volume_size", 8),
+                "data",
+            )
+        )
+    if ctx.resolve.get(r.body, "associate_public_ip_address") is True:
+        parts.append(ctx.hourly("network", "public_ipv4_hour", "public IPv4"))
+    return _sum(*parts)
+
+
+def ebs_volume(r: Resource, ctx: Context) -> Priced:
+    return _ebs(
+        ctx, ctx.resolve.get(r.body, "type"), ctx.resolve.number(r.body, "size", 8), "volume"
+    )
+
+
+def _rds_family(engine: str) -> str:
+    return "rds.mysql" if engine.startswith(("mysql", "mariadb")) else "rds.postgres"
+
+
+def db_instance(r: Resource, ctx: Context) -> Priced:
+    engine = str(ctx.resolve.get(r.body, "engine", "postgres"))
+    cls = str(ctx.resolve.get(r.body, "instance_class", ""))
+    if engine.startswith("aurora"):
+        return ctx.hourly("aurora", cls, "Aurora")
+    copies = 2 if ctx.resolve.get(r.body, "multi_az") is True else 1
+    storage_type = str(ctx.resolve.get(r.body, "storage_type", "gp2"))
+    storage = ctx.resolve.number(r.body, "allocated_storage", 20) * copies
+    return _sum(
+        ctx.hourly(_rds_family(engine), cls, f"RDS {engine}", copies),
+        ctx.per_unit("rds.storage", storage_type, storage, f"GB {storage_type} storage"),
+    )
+
+
+def rds_cluster(r: Resource, ctx: Context) -> Priced:
+    u = ctx.table.usage
+    parts = [
+        ctx.per_unit("aurora", "storage_gb_month", u.aurora_storage_gb, "GB-month storage"),
+        ctx.per_unit("aurora", "io_per_million", u.aurora_io_millions, "million I/O"),
+    ]
+    scaling = ctx.resolve.block(r.body, "serverlessv2_scaling_configuration")
+    if scaling:
+        parts.append(
+            ctx.hourly(
+                "aurora",
+                "acu_hour",
+                "Serverless v2 minimum",
+                ctx.resolve.number(scaling, "min_capacity", 0.5),
+            )
+        )
+    return _sum(*parts)
+
+
+def rds_cluster_instance(r: Resource, ctx: Context) -> Priced:
+    return ctx.hourly("aurora", str(ctx.resolve.get(r.body, "instance_class", "")), "Aurora")
+
+
+def nat_gateway(r: Resource, ctx: Context) -> Priced:
+    return _sum(
+        ctx.hourly("network", "nat_gateway_hour", "NAT gateway"),
+        ctx.per_unit("network", "nat_gateway_gb", ctx.table.usage.nat_data_gb, "GB processed"),
+    )
+
+
+def public_ip(r: Resource, ctx: Context) -> Priced:
+    return ctx.hourly("network", "public_ipv4_hour", "public IPv4")
+
+
+def load_balancer(r: Resource, ctx: Context) -> Priced:
+    kind = (
+        "nlb"
+        if ctx.resolve.get(r.body, "load_balancer_type", "application") == "network"
+        else "alb"
+    )
+    return _sum(
+        ctx.hourly("network", f"{kind}_hour", kind.upper()),
+        ctx.hourly("network", f"{kind}_lcu_hour", "LCU", ctx.table.usage.alb_lcu),
+    )
+
+
+def elasticache_cluster(r: Resource, ctx: Context) -> Priced:
+    nodes = ctx.resolve.number(r.body, "num_cache_nodes", 1)
+    return ctx.hourly(
+        "elasticache", str(ctx.resolve.get(r.body, "node_type", "")), "cache node", nodes
+    )
+
+
+def elasticache_replication_group(r: Resource, ctx: Context) -> Priced:
+    if "num_node_groups" in r.body:
+        shards = ctx.resolve.number(r.body, "num_node_groups", 1)
+        nodes = shards * (ctx.resolve.number(r.body, "replicas_per_node_group", 0) + 1)
+    else:
+        nodes = ctx.resolve.number(r.body, "num_cache_clusters", 1)
+    return ctx.hourly(
+        "elasticache", str(ctx.resolve.get(r.body, "node_type", "")), "cache node", nodes
+    )
+
+
+def docdb_cluster(r: Resource, ctx: Context) -> Priced:
+    u = ctx.table.usage
+    return _sum(
+        ctx.per_unit("docdb", "storage_gb_month", u.docdb_storage_gb, "GB-month storage"),
+        ctx.per_unit("docdb", "io_per_million", u.docdb_io_millions, "million I/O"),
+    )
+
+
+def docdb_instance(r: Resource, ctx: Context) -> Priced:
+    return ctx.hourly("docdb", str(ctx.resolve.get(r.body, "instance_class", "")), "DocumentDB")
+
+
+def eks_cluster(r: Resource, ctx: Context) -> Priced:
+    return ctx.hourly("eks", "cluster_hour", "EKS control plane")
+
+
+def eks_node_group(r: Resource, ctx: Context) -> Priced:
+    scaling = ctx.resolve.block(r.body, "scaling_config")
+    nodes = ctx.resolve.number(scaling, "desired_size", 1)
+    types = ctx.resolve.get(r.body, "instance_types", ["t3.medium"])
+    itype = types[0] if isinstance(types, list) and types else "t3.medium"
+    disk = ctx.resolve.number(r.body, "disk_size", ctx.table.usage.eks_node_disk_gb)
+    return _sum(
+        ctx.hourly("ec2", str(itype), "node", nodes), _ebs(ctx, "gp3", disk * nodes, "node disks")
+    )
+
+
+def autoscaling_group(r: Resource, ctx: Context) -> Priced:
+    inventory = ctx.resolve.inventory
+    nodes = ctx.resolve.number(
+        r.body, "desired_capacity", ctx.resolve.number(r.body, "min_size", 1)
+    )
+    templates = [
+        t
+        for t in inventory.of_type("aws_launch_template")
+        if f"aws_launch_template.{t.name}" in r.references
+    ]
+    if not templates:
+        return None, "launch template not found in the configuration"
+    itype = ctx.resolve.get(templates[0].body, "instance_type", "")
+    return _sum(
+        ctx.hourly("ec2", str(itype), "instance", nodes),
+        _ebs(ctx, "gp3", ctx.table.usage.root_volume_gb * nodes, "root"),
+    )
+
+
+def s3_bucket(r: Resource, ctx: Context) -> Priced:
+    u = ctx.table.usage
+    return _sum(
+        ctx.per_unit("s3", "standard_gb_month", u.s3_storage_gb, "GB-month"),
+        ctx.per_unit("s3", "put_per_1k", u.s3_put_thousands, "k PUT"),
+        ctx.per_unit("s3", "get_per_1k", u.s3_get_thousands, "k GET"),
+    )
+
+
+def dynamodb_table(r: Resource, ctx: Context) -> Priced:
+    u = ctx.table.usage
+    storage = ctx.per_unit("dynamodb", "storage_gb_month", u.dynamodb_storage_gb, "GB-month")
+    if ctx.resolve.get(r.body, "billing_mode", "PROVISIONED") == "PAY_PER_REQUEST":
+        return _sum(
+            ctx.per_unit("dynamodb", "write_per_million", u.dynamodb_write_millions, "M writes"),
+            ctx.per_unit("dynamodb", "read_per_million", u.dynamodb_read_millions, "M reads"),
+            storage,
+        )
+    return _sum(
+        ctx.hourly("dynamodb", "wcu_hour", "WCU", ctx.resolve.number(r.body, "write_capacity", 1)),
+        ctx.hourly("dynamodb", "rcu_hour", "RCU", ctx.resolve.number(r.body, "read_capacity", 1)),
+        storage,
+    )
+
+
+def lambda_function(r: Resource, ctx: Context) -> Priced:
+    u = ctx.table.usage
+    memory_gb = ctx.resolve.number(r.body, "memory_size", 128) / 1024
+    gb_seconds = u.lambda_requests_millions * 1_000_000 * u.lambda_duration_ms / 1000 * memory_gb
+    return _sum(
+        ctx.per_unit("lambda", "requests_per_million", u.lambda_requests_millions, "M requests"),
+        ctx.per_unit("lambda", "gb_second", gb_seconds, "GB-s"),
+    )
+
+
+def _flat(section: str, key: str, label: str) -> Callable[[Resource, Context], Priced]:
+    return lambda r, ctx: ctx.per_unit(section, key, 1, label)
+
+
+def _usage(section: str, key: str, field: str, unit: str) -> Callable[[Resource, Context], Priced]:
+    return lambda r, ctx: ctx.per_unit(section, key, getattr(ctx.table.usage, field), unit)
+
+
+def _both(a: Callable[[Resource, Context], Priced], b: Callable[[Resource, Context], Priced]):
+    return lambda r, ctx: _sum(a(r, ctx), b(r, ctx))
+
+
+def vpc_endpoint(r: Resource, ctx: Context) -> Priced:
+    if ctx.resolve.get(r.body, "vpc_endpoint_type", "Gateway") != "Interface":
+        return 0.0, "gateway endpoint: free"
+    subnets = ctx.resolve.get(r.body, "subnet_ids", [])
+    zones = len(subnets) if isinstance(subnets, list) and subnets else 1
+    return ctx.hourly("network", "vpc_interface_endpoint_hour", "interface endpoint ENI", zones)
+
+
+RULES: dict[str, Callable[[Resource, Context], Priced]] = {
+    "aws_instance": instance,
+    "aws_ebs_volume": ebs_volume,
+    "aws_autoscaling_group": autoscaling_group,
+    "aws_db_instance": db_instance,
+    "aws_rds_cluster": rds_cluster,
+    "aws_rds_cluster_instance": rds_cluster_instance,
+    "aws_nat_gateway": nat_gateway,
+    "aws_eip": public_ip,
+    "aws_lb": load_balancer,
+    "aws_alb": load_balancer,
+    "aws_elasticache_cluster": elasticache_cluster,
+    "aws_elasticache_replication_group": elasticache_replication_group,
+    "aws_docdb_cluster": docdb_cluster,
+    "aws_docdb_cluster_instance": docdb_instance,
+    "aws_eks_cluster": eks_cluster,
+    "aws_eks_node_group": eks_node_group,
+    "aws_s3_bucket": s3_bucket,
+    "aws_dynamodb_table": dynamodb_table,
+    "aws_lambda_function": lambda_function,
+    "aws_vpc_endpoint": vpc_endpoint,
+    "aws_sqs_queue": _usage("sqs", "requests_per_million", "sqs_requests_millions", "M requests"),
+    "aws_sns_topic": _usage(
+        "sns", "publishes_per_million", "sns_publishes_millions", "M publishes"
+    ),
+    "aws_cloudwatch_log_group": _both(
+        _usage("cloudwatch", "logs_ingest_gb", "logs_ingest_gb", "GB ingested"),
+        _usage("cloudwatch", "logs_storage_gb_month", "logs_stored_gb", "GB-month stored"),
+    ),
+    "aws_cloudwatch_metric_alarm": _flat("cloudwatch", "alarm_month", "alarm-month"),
+    "aws_cloudwatch_dashboard": _flat("cloudwatch", "dashboard_month", "dashboard-month"),
+    "aws_kms_key": _both(
+        _flat("kms", "key_month", "key-month"),
+        _usage("kms", "requests_per_10k", "kms_requests_10k", "x10k requests"),
+    ),
+    "aws_ecr_repository": _usage("ecr", "storage_gb_month", "ecr_storage_gb", "GB-month"),
+    "aws_route53_zone": _both(
+        _flat("route53", "zone_month", "hosted zone-month"),
+        _usage("route53", "queries_per_million", "route53_queries_millions", "M queries"),
+    ),
+    "aws_secretsmanager_secret": _both(
+        _flat("secretsmanager", "secret_month", "secret-month"),
+        _usage("secretsmanager", "api_per_10k", "secrets_api_10k", "x10k API calls"),
+    ),
+}
