@@ -1,0 +1,87 @@
+"""The render engine: one Jinja2 template per component, grouped into one Terraform file per concern.
+
+Templates see `plan`, `spec`, `c` (the component being rendered), `o` (its options), `has(kind)`
+and `comp(kind)`. Counts are rendered as literals so the HCL inventory (and the completeness gate)
+can count resources without evaluating expressions.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateNotFound
+
+from infragen.blueprints.registry import load_catalogue
+from infragen.blueprints.zones import zones
+from infragen.domain import ComponentSpec, GeneratedFile, Plan
+
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_COMMON_FILES = ("versions.tf", "providers.tf", "main.tf")
+
+
+@cache
+def environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("infragen.blueprints", "templates"),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+
+
+def _tidy(text: str) -> str:
+    """Conditional sections leave blank runs behind; Terraform style wants single blank lines."""
+    lines = [line.rstrip() for line in text.strip("\n").splitlines()]
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)) + "\n"
+
+
+def context(plan: Plan, component: ComponentSpec | None = None) -> dict[str, Any]:
+    by_kind = {c.kind: c for c in plan.components}
+    return {
+        "plan": plan,
+        "spec": plan.spec,
+        "c": component,
+        "o": component.options if component else {},
+        "has": lambda kind: kind in by_kind,
+        "comp": lambda kind: by_kind.get(kind, ComponentSpec(kind=kind)),
+        "kinds": list(by_kind),
+        "zones": zones(plan.spec.region, plan.spec.az_count),
+    }
+
+
+def _render_optional(name: str, ctx: dict[str, Any]) -> str:
+    try:
+        template = environment().get_template(name)
+    except TemplateNotFound:
+        return ""
+    return template.render(ctx).strip("\n")
+
+
+def render_terraform(plan: Plan) -> list[GeneratedFile]:
+    """Render the plan into a multi-file Terraform project under `terraform/`."""
+    cat = load_catalogue()
+    env = environment()
+    base = context(plan)
+    files: dict[str, list[str]] = {
+        name: [env.get_template(f"terraform/{name}.j2").render(base)] for name in _COMMON_FILES
+    }
+    variables = [env.get_template("terraform/variables.tf.j2").render(base)]
+    outputs = [env.get_template("terraform/outputs.tf.j2").render(base)]
+    for component in plan.components:
+        ctx = context(plan, component)
+        target = cat.get(component.kind).file
+        files.setdefault(target, []).append(
+            env.get_template(f"terraform/{component.kind}.tf.j2").render(ctx)
+        )
+        variables.append(_render_optional(f"terraform/{component.kind}.variables.tf.j2", ctx))
+        outputs.append(_render_optional(f"terraform/{component.kind}.outputs.tf.j2", ctx))
+    files["variables.tf"] = variables
+    files["outputs.tf"] = outputs
+    return [
+        GeneratedFile(path=f"terraform/{name}", content=_tidy("\n\n".join(p for p in parts if p.strip())))
+        for name, parts in files.items()
+    ]

@@ -1,0 +1,119 @@
+"""Options the parser reads for each component: engines, classes, web server, exposure, HA."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from infragen.offline import vocabulary as v
+
+if TYPE_CHECKING:
+    from infragen.offline.parser import _Reader
+
+
+def _has_phrase(tokens: list[str], phrase: str) -> bool:
+    words = phrase.split()
+    n = len(words)
+    return any(tokens[i : i + n] == words for i in range(len(tokens) - n + 1))
+
+
+def _exposure(tokens: list[str]) -> str:
+    if any(_has_phrase(tokens, w.replace("-", " ")) for w in v.PUBLIC_WORDS):
+        return "public"
+    if any(w in tokens for w in v.PRIVATE_WORDS):
+        return "private"
+    return ""
+
+
+def _multi_az(tokens: list[str]) -> bool | None:
+    if _has_phrase(tokens, "single az") or _has_phrase(tokens, "one az"):
+        return False
+    if any(
+        _has_phrase(tokens, p)
+        for p in ("multi az", "multiaz", "high availability", "highly available", "ha", "failover")
+    ):
+        return True
+    return None
+
+
+def _classes_for(classes: list[str], prefix: str) -> str | None:
+    for c in classes:
+        if prefix and c.startswith(prefix):
+            return c
+        if not prefix and not c.startswith(("db.", "cache.")):
+            return c
+    return None
+
+
+def _fill_databases(r: _Reader, tokens: list[str], classes: list[str], size: str) -> None:
+    engine = next((v.ENGINES[t] for t in tokens if t in v.ENGINES), None)
+    multi_az = _multi_az(tokens)
+    db_class = _classes_for(classes, "db.")
+    if "rds" in r.components:
+        r.option("rds", "engine", engine or "postgres",
+                 "" if engine else "Use PostgreSQL (no database engine named).")  # fmt: skip
+        r.option("rds", "instance_class", db_class or v.DB_CLASSES[size],
+                 "" if db_class else f"Size the database as {v.DB_CLASSES[size]} ({size}).")  # fmt: skip
+        r.option("rds", "multi_az", multi_az is not False,
+                 "" if multi_az is not None else "Run the database Multi-AZ for failover.")  # fmt: skip
+        m = v.STORAGE_GB.search(" ".join(tokens))
+        r.option("rds", "storage_gb", max(20, min(int(m.group(1)), 65536)) if m else 20)
+        r.components["rds"].count = 1
+    if "aurora" in r.components:
+        flavour = "aurora-mysql" if engine == "mysql" else "aurora-postgresql"
+        r.option("aurora", "engine", flavour,
+                 "" if engine else "Use Aurora PostgreSQL (no engine named).")  # fmt: skip
+        r.option("aurora", "instance_class", db_class or v.AURORA_CLASSES[size])
+        spec = r.components["aurora"]
+        if spec.count < 2 and multi_az is not False:
+            spec.count = 2
+            r.assumptions.append("Run Aurora with a writer and one reader in another AZ.")
+
+
+def _fill_compute(r: _Reader, tokens: list[str], classes: list[str], size: str) -> None:
+    server = next((v.WEB_SERVERS[t] for t in tokens if t in v.WEB_SERVERS), "")
+    wants_web = bool(server) or any(t in tokens for t in ("web", "website", "http", "https"))
+    instance_type = _classes_for(classes, "")
+    exposure = _exposure(tokens)
+    for kind in ("ec2", "asg"):
+        if kind not in r.components:
+            continue
+        if wants_web or "alb" in r.components:
+            r.option(kind, "web_server", server or "nginx",
+                     "" if server else "Serve the web tier with nginx.")  # fmt: skip
+        r.option(kind, "instance_type", instance_type or v.EC2_TYPES[size],
+                 "" if instance_type else f"Use {v.EC2_TYPES[size]} instances ({size}).")  # fmt: skip
+        if exposure:
+            r.option(kind, "exposure", exposure)
+    if "asg" in r.components:
+        spec = r.components["asg"]
+        spec.count = max(spec.count, 2)
+    if "alb" in r.components:
+        r.option("alb", "internal", exposure == "private")
+
+
+def _fill_others(r: _Reader, tokens: list[str], classes: list[str], size: str, domain: str | None) -> None:
+    if _exposure(tokens) == "private":
+        r.option("vpc", "private_only", True, "Keep the network private: no internet or NAT gateway.")
+    if "elasticache" in r.components:
+        node_type = _classes_for(classes, "cache.")
+        r.option("elasticache", "node_type", node_type or v.CACHE_TYPES[size])
+        r.components["elasticache"].count = max(2, r.components["elasticache"].count)
+    if "route53" in r.components:
+        r.option("route53", "domain", domain or "example.com",
+                 "" if domain else "Use example.com as the zone name; set var.domain_name.")  # fmt: skip
+        r.components["route53"].count = 1
+    if "s3" in r.components:
+        purpose = next((tokens[i + 1] for i, t in enumerate(tokens[:-1]) if t == "for"), "data")
+        r.option("s3", "purpose", purpose if purpose.isalpha() else "data")
+    if "lambda" in r.components:
+        r.option("lambda", "runtime", "nodejs22.x" if "node" in tokens or "nodejs" in tokens else "python3.13")
+    for kind in ("s3", "sqs", "sns", "dynamodb", "ecr", "lambda", "bastion", "alb", "kms", "monitoring"):
+        if kind in r.components:
+            r.components[kind].count = 1
+
+
+def fill_options(r: _Reader, tokens: list[str], classes: list[str], domain: str | None) -> None:
+    size = r._size(tokens)
+    _fill_databases(r, tokens, classes, size)
+    _fill_compute(r, tokens, classes, size)
+    _fill_others(r, tokens, classes, size, domain)

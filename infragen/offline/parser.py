@@ -1,0 +1,198 @@
+"""The deterministic clarifier: reads a request into a `Spec` without any model.
+
+It matches the catalogue's keywords (longest phrase first) on a normalised token stream, reads a
+count from the words just before each match, and collects options (engine, sizes, web server,
+exposure, region, AZs). Every default it picks is written into `assumptions`, so the user sees
+what was decided for them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from infragen.blueprints.registry import load_catalogue
+from infragen.domain import ComponentSpec, Spec
+from infragen.offline import vocabulary as v
+
+DEFAULT_REGION = "us-east-1"
+DEFAULT_AZ_COUNT = 2
+_PUNCT = re.compile(r"[^\w\s/.-]")
+
+
+@dataclass
+class _Match:
+    kind: str
+    phrase: str
+    start: int
+    end: int
+    count: int | None
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.lower().replace("\u2011", "-").split())
+
+
+def _tokens(text: str) -> list[str]:
+    """Split into words; hyphens and slashes separate words, sentence dots are dropped."""
+    cleaned = _PUNCT.sub(" ", text).replace("-", " ").replace("/", " ")
+    return [t.strip(".") for t in cleaned.split() if t.strip(".")]
+
+
+def _keyword_table() -> list[tuple[tuple[str, ...], str]]:
+    table = [
+        (tuple(_tokens(keyword)), c.kind)
+        for c in load_catalogue().components.values()
+        for keyword in c.keywords
+    ]
+    return sorted(table, key=lambda item: -len(item[0]))
+
+
+def _take_unsupported(text: str, unknown: list[str]) -> str:
+    """Record and blank out phrases naming infrastructure the catalogue cannot build."""
+    unsupported = load_catalogue().unsupported
+    for cloud in sorted(unsupported.other_clouds, key=len, reverse=True):
+        pattern = re.compile(rf"\b{re.escape(cloud)}\b(\s+[a-z0-9]+)?")
+        for m in pattern.finditer(text):
+            unknown.append(m.group(0).strip())
+        text = pattern.sub(" ", text)
+    for phrase in sorted(unsupported.phrases, key=len, reverse=True):
+        pattern = re.compile(rf"\b{re.escape(phrase)}\b")
+        if pattern.search(text):
+            unknown.append(phrase)
+            text = pattern.sub(" ", text)
+    return text
+
+
+def _count_before(tokens: list[str], start: int) -> int | None:
+    """A number right before a match, allowing up to two adjectives: '2 small web servers'."""
+    for back in (1, 2, 3):
+        if start - back < 0:
+            return None
+        number = v.to_number(tokens[start - back])
+        if number is not None:
+            return max(1, min(number, v.MAX_COUNT))
+        if tokens[start - back] in {"with", "and", "for", "of", "in", "behind", "to", "plus"}:
+            return None
+    return None
+
+
+def _match_keywords(tokens: list[str]) -> list[_Match]:
+    table = _keyword_table()
+    matches: list[_Match] = []
+    i = 0
+    while i < len(tokens):
+        for phrase, kind in table:
+            n = len(phrase)
+            window = tuple(tokens[i : i + n])
+            plural = window[:-1] + (window[-1][:-1],) if window and window[-1].endswith("s") else ()
+            if window == phrase or plural == phrase:
+                previous = matches[-1] if matches else None
+                attaches = (
+                    n == 1
+                    and phrase[0] in v.ATTACHING_NOUNS
+                    and previous is not None
+                    and previous.kind != kind
+                    and previous.end >= i - 1
+                )
+                if not attaches:
+                    matches.append(_Match(kind, " ".join(phrase), i, i + n, _count_before(tokens, i)))
+                i += n
+                break
+        else:
+            i += 1
+    return matches
+
+
+class _Reader:
+    """Collects components, options and assumptions while reading one request."""
+
+    def __init__(self, request: str) -> None:
+        self.request = request
+        self.text = _normalise(request)
+        self.assumptions: list[str] = []
+        self.unknown: list[str] = []
+        self.components: dict[str, ComponentSpec] = {}
+
+    def read(self) -> Spec:
+        region = self._region()
+        az_count = self._az_count()
+        classes = v.INSTANCE_CLASS.findall(self.text)
+        text = v.INSTANCE_CLASS.sub(" ", self.text)
+        domain_match = v.DOMAIN.search(text)
+        text = v.DOMAIN.sub(" ", text)
+        text = _take_unsupported(text, self.unknown)
+        tokens = _tokens(text)
+        matches = _match_keywords(tokens)
+        for m in matches:
+            spec = self.components.setdefault(m.kind, ComponentSpec(kind=m.kind))
+            if m.count is not None:
+                spec.count = max(spec.count, m.count) if spec.options.get("_counted") else m.count
+                spec.options["_counted"] = True
+        if "aurora" in self.components:
+            self.components.pop("rds", None)
+        subnet_counts = [m.count for m in matches if m.phrase.startswith("subnet") and m.count]
+        if az_count is None and subnet_counts:
+            az_count = min(max(subnet_counts), v.MAX_AZ)
+            self.assumptions.append(f"Read '{az_count} subnets' as one subnet per tier in each of {az_count} AZs.")
+        if az_count is None:
+            az_count = DEFAULT_AZ_COUNT
+            if self.components:
+                self.assumptions.append(f"Spread subnets across {DEFAULT_AZ_COUNT} availability zones.")
+        if "vpc" in self.components:
+            self.components["vpc"].count = 1
+        self._options(tokens, classes, domain_match.group(1) if domain_match else None)
+        for spec in self.components.values():
+            spec.options.pop("_counted", None)
+        if not self.components:
+            self.assumptions.clear()
+        return Spec(
+            request=self.request,
+            name=self._name(),
+            region=region,
+            az_count=az_count,
+            components=list(self.components.values()),
+            assumptions=self.assumptions,
+            unknown=list(dict.fromkeys(self.unknown)),
+        )
+
+    def _region(self) -> str:
+        m = v.REGION.search(self.text)
+        if m:
+            return m.group(1)
+        self.assumptions.append(f"Deploy to {DEFAULT_REGION} (no region named).")
+        return DEFAULT_REGION
+
+    def _az_count(self) -> int | None:
+        m = v.AZ_COUNT.search(self.text.replace("-", " "))
+        if not m:
+            return None
+        return max(1, min(v.to_number(m.group(1)) or DEFAULT_AZ_COUNT, v.MAX_AZ))
+
+    def _size(self, tokens: list[str]) -> str:
+        for size in v.SIZES:
+            if size in tokens:
+                return size
+        return "small"
+
+    def _options(self, tokens: list[str], classes: list[str], domain: str | None) -> None:
+        from infragen.offline.options import fill_options  # one module per concern
+
+        fill_options(self, tokens, classes, domain)
+
+    def _name(self) -> str:
+        kinds = [k for k in self.components if k not in ("kms", "instance_profile")][:3]
+        slug = "-".join(k.replace("_", "-") for k in kinds) or "infragen"
+        return slug[:20].strip("-")
+
+    def option(self, kind: str, key: str, value: Any, assumption: str = "") -> None:
+        if kind in self.components:
+            self.components[kind].options[key] = value
+            if assumption:
+                self.assumptions.append(assumption)
+
+
+def parse_request(text: str) -> Spec:
+    """Read a plain request into a `Spec`; text naming no infrastructure yields no components."""
+    return _Reader(text).read()
