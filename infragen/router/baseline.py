@@ -1,0 +1,90 @@
+"""The cheap, explainable first stage: count the components a request names and look for cue words.
+
+It needs nothing beyond the standard library, so routing works when the embedding extra is absent.
+Its confidence is high only far from a class boundary; the cascade sends the rest to embeddings.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from infragen.router.lexicon import (
+    BUILD_VERBS,
+    COMPILED_COMPONENTS,
+    COMPLEX_CUES,
+    DESTRUCTIVE,
+    INFRA_TERMS,
+    QUESTION,
+)
+from infragen.router.route import Route
+
+# Confidence by number of components found: low next to the 2|3 and 5|6 boundaries.
+SIZE_CONFIDENCE = {1: 0.85, 2: 0.6, 3: 0.55, 4: 0.65, 5: 0.55, 6: 0.6}
+
+
+class Signals(BaseModel):
+    """What the baseline read in a request; also the structural features of the embedding stage."""
+
+    components: list[str] = Field(default_factory=list)
+    complex_cues: list[str] = Field(default_factory=list)
+    destructive: bool = False
+    question: bool = False
+    build_verb: bool = False
+    infra_terms: bool = False
+
+    def as_features(self) -> list[float]:
+        """A fixed-length vector: component count one-hot (0..6+) then the flags."""
+        count = min(len(self.components), 6)
+        return [1.0 if count == i else 0.0 for i in range(7)] + [
+            float(bool(self.complex_cues)),
+            float(self.destructive),
+            float(self.question),
+            float(self.build_verb),
+            float(self.infra_terms),
+        ]
+
+
+def read_signals(request: str) -> Signals:
+    text = " ".join(request.split())
+    remaining = text
+    components = []
+    for kind, pattern in COMPILED_COMPONENTS:
+        if pattern.search(remaining):
+            components.append(kind)
+            remaining = pattern.sub(" ", remaining)
+    return Signals(
+        components=components,
+        complex_cues=sorted({m.group(0).lower() for m in COMPLEX_CUES.finditer(text)}),
+        destructive=bool(DESTRUCTIVE.search(text)),
+        question=bool(QUESTION.search(text)),
+        build_verb=bool(BUILD_VERBS.search(text)),
+        infra_terms=bool(INFRA_TERMS.search(text)),
+    )
+
+
+def classify_signals(signals: Signals) -> Route:
+    """Turn signals into a route; each branch says in `reason` which rule fired."""
+    found = signals.components
+    if signals.destructive:
+        return _route("out_of_scope", 0.9, "asks to act on live resources, not to build new ones")
+    if not found and not signals.infra_terms:
+        return _route("out_of_scope", 0.9, "names no cloud component or infrastructure term")
+    if signals.question and not signals.build_verb:
+        return _route("out_of_scope", 0.7, "a question, not a request to build infrastructure")
+    if signals.complex_cues:
+        cues = ", ".join(signals.complex_cues)
+        return _route("complex", 0.85, f"complexity language: {cues}")
+    if not found:
+        return _route("standard", 0.3, "infrastructure terms but no named component")
+    size = len(found)
+    klass = "simple" if size <= 2 else "standard" if size <= 5 else "complex"
+    confidence = SIZE_CONFIDENCE.get(size, 0.8)
+    return _route(klass, confidence, f"{size} component(s): {', '.join(found)}")
+
+
+def baseline_route(request: str) -> Route:
+    return classify_signals(read_signals(request))
+
+
+def _route(klass: str, confidence: float, reason: str) -> Route:
+    return Route.of(klass, confidence, f"baseline: {reason}", "baseline")  # type: ignore[arg-type]

@@ -1,0 +1,113 @@
+"""The routing cascade: baseline rules, then the embedding classifier, then an optional judge.
+
+The baseline answers alone when it is sure (its confidence reaches the fitted `baseline_accept`).
+Otherwise the embedding classifier decides; a top probability under its class's fitted threshold
+becomes "uncertain", which routes to the standard tier. A judge (for example an LLM call) may be
+given to settle uncertain cases; it returns a Route or None to keep the cascade's answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from infragen.router.baseline import Signals, classify_signals, read_signals
+from infragen.router.embedding import Embedder, missing_modules
+from infragen.router.route import LABELS, Route
+
+Judge = Callable[[str, Route], Route | None]
+
+
+class Router:
+    """Routes requests; loads the embedding model once, on first use, for all later calls."""
+
+    def __init__(
+        self,
+        *,
+        use_embeddings: bool = True,
+        judge: Judge | None = None,
+        weights_path: Path | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self._judge = judge
+        self._weights_path = weights_path
+        self._embedder = embedder
+        self._weights: Any = None
+        missing = missing_modules() if use_embeddings else []
+        self.use_embeddings = use_embeddings and not missing
+        self.fallback_note = (
+            f"embedding stage unavailable ({', '.join(missing)} not installed); baseline only"
+            if missing
+            else ""
+        )
+
+    def route(self, request: str) -> Route:
+        return self.route_many([request])[0]
+
+    def route_many(self, requests: list[str]) -> list[Route]:
+        signals = [read_signals(text) for text in requests]
+        routes = [classify_signals(s) for s in signals]
+        if not self.use_embeddings:
+            return [self._note_fallback(r) for r in routes]
+        self._load()
+        pending = [i for i, r in enumerate(routes) if r.confidence < self._weights.baseline_accept]
+        if pending:
+            decided = self._classify([requests[i] for i in pending], [signals[i] for i in pending])
+            for index, route in zip(pending, decided):
+                routes[index] = route
+        return [self._ask_judge(text, r) for text, r in zip(requests, routes)]
+
+    def _classify(self, texts: list[str], signals: list[Signals]) -> list[Route]:
+        import numpy as np
+
+        from infragen.router.classifier import join_features, predict_proba
+
+        weights = self._weights
+        structure = np.array([s.as_features() for s in signals], dtype=np.float32)
+        features = join_features(self._embedder.encode(texts), structure, weights.signal_scale)
+        routes = []
+        for row, signal in zip(predict_proba(weights, features), signals):
+            best = int(row.argmax())
+            klass, confidence = LABELS[best], float(row[best])
+            named = f"; named: {', '.join(signal.components)}" if signal.components else ""
+            if confidence < weights.thresholds[klass]:
+                reason = f"embedding: unsure ({klass} at {confidence:.2f}){named}"
+                routes.append(Route.of("uncertain", confidence, reason, "embedding"))
+            else:
+                reason = f"embedding: {klass} at {confidence:.2f}{named}"
+                routes.append(Route.of(klass, confidence, reason, "embedding"))  # type: ignore[arg-type]
+        return routes
+
+    def _ask_judge(self, request: str, route: Route) -> Route:
+        if self._judge is None or route.klass != "uncertain":
+            return route
+        verdict = self._judge(request, route)
+        if verdict is None:
+            return route
+        return verdict.model_copy(update={"stage": "judge"})
+
+    def _load(self) -> None:
+        if self._weights is not None:
+            return
+        from infragen.router.classifier import WEIGHTS_FILE, ClassifierWeights
+
+        self._weights = ClassifierWeights.load(self._weights_path or WEIGHTS_FILE)
+        self._embedder = self._embedder or Embedder()
+        self._embedder.load()
+
+    def _note_fallback(self, route: Route) -> Route:
+        if not self.fallback_note:
+            return route
+        return route.model_copy(update={"reason": f"{route.reason} ({self.fallback_note})"})
+
+
+_shared: dict[bool, Router] = {}
+
+
+def route(request: str, *, use_embeddings: bool = True) -> Route:
+    """Route one request; the embedding model is loaded once per process and reused."""
+    router = _shared.get(use_embeddings)
+    if router is None:
+        router = _shared[use_embeddings] = Router(use_embeddings=use_embeddings)
+    return router.route(request)

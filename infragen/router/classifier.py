@@ -1,0 +1,62 @@
+"""Multinomial logistic regression over [embedding, baseline signals], in plain numpy.
+
+Fitted weights, per-class thresholds and the baseline's acceptance level are stored together as
+JSON (`weights.json`), so loading needs no training and the numbers are reviewable in a diff.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel
+
+from infragen.router.route import LABELS
+
+WEIGHTS_FILE = Path(__file__).with_name("weights.json")
+
+
+class ClassifierWeights(BaseModel):
+    labels: list[str]
+    weights: list[list[float]]  # (features, classes)
+    bias: list[float]
+    thresholds: dict[str, float]  # below its class's threshold a prediction becomes "uncertain"
+    baseline_accept: float  # baseline confidence at or above which the cascade stops early
+    signal_scale: float
+    fitted_on: str = ""
+
+    def save(self, path: Path = WEIGHTS_FILE) -> None:
+        path.write_text(self.model_dump_json(indent=1) + "\n")
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS_FILE) -> ClassifierWeights:
+        return cls.model_validate_json(path.read_text())
+
+
+def join_features(embeddings: np.ndarray, signals: np.ndarray, signal_scale: float) -> np.ndarray:
+    """Embeddings say what a request is about; the signals say how many parts it names."""
+    return np.hstack([embeddings, signals * signal_scale]).astype(np.float32)
+
+
+def fit_softmax(
+    features: np.ndarray, labels: list[str], l2: float = 1e-3, steps: int = 3000, rate: float = 2.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Full-batch gradient descent; the problem is small (hundreds of rows, ~400 features)."""
+    targets = np.eye(len(LABELS), dtype=np.float32)[[LABELS.index(y) for y in labels]]
+    weights = np.zeros((features.shape[1], len(LABELS)), dtype=np.float32)
+    bias = np.zeros(len(LABELS), dtype=np.float32)
+    for _ in range(steps):
+        error = (softmax(features @ weights + bias) - targets) / len(features)
+        weights -= rate * (features.T @ error + l2 * weights)
+        bias -= rate * error.sum(axis=0)
+    return weights, bias
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+def predict_proba(model: ClassifierWeights, features: np.ndarray) -> np.ndarray:
+    weights = np.asarray(model.weights, dtype=np.float32)
+    return softmax(features @ weights + np.asarray(model.bias, dtype=np.float32))

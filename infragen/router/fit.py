@@ -1,0 +1,109 @@
+"""Fit the embedding stage on the train split and write weights.json.
+
+`python -m infragen.router.fit [requests.jsonl]`. Every choice (signal scale, per-class thresholds,
+the baseline's acceptance level) is made on out-of-fold predictions over the train split only;
+the held-out split is left to benchmarks/bench_router.py.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from infragen.router.baseline import classify_signals, read_signals
+from infragen.router.classifier import (
+    ClassifierWeights,
+    fit_softmax,
+    join_features,
+    softmax,
+)
+from infragen.router.dataset import DEFAULT_DATASET, load_examples
+from infragen.router.embedding import Embedder
+from infragen.router.route import LABELS, tier_for
+
+FOLDS = 5
+SIGNAL_SCALES = (0.5, 1.0, 2.0)
+THRESHOLD_GRID = tuple(round(0.25 + 0.05 * i, 2) for i in range(14))  # 0.25 .. 0.90
+ACCEPT_GRID = (0.6, 0.7, 0.8, 0.85, 0.9)
+MIN_BASELINE_PRECISION = 0.95
+
+
+def out_of_fold(features: np.ndarray, labels: list[str]) -> np.ndarray:
+    probabilities = np.zeros((len(labels), len(LABELS)), dtype=np.float32)
+    folds = np.arange(len(labels)) % FOLDS
+    for fold in range(FOLDS):
+        held = folds == fold
+        weights, bias = fit_softmax(features[~held], [y for y, h in zip(labels, held) if not h])
+        probabilities[held] = softmax(features[held] @ weights + bias)
+    return probabilities
+
+
+def fit_thresholds(probabilities: np.ndarray, labels: list[str]) -> dict[str, float]:
+    """Per predicted class, the threshold that maximises tier accuracy (class accuracy breaks ties).
+
+    Below it a prediction becomes "uncertain", which routes to the standard tier: worth it only
+    where the class's own tier would more often be wrong than the standard one.
+    """
+    thresholds = {}
+    top = probabilities.argmax(axis=1)
+    for index, klass in enumerate(LABELS):
+        rows = [(float(probabilities[i, index]), labels[i]) for i in np.flatnonzero(top == index)]
+
+        def score(threshold: float, rows=rows, klass=klass) -> tuple[int, int]:
+            kept = [(p, y) for p, y in rows if p >= threshold]
+            doubted = [y for p, y in rows if p < threshold]
+            tier_ok = sum(tier_for(klass) == tier_for(y) for _, y in kept)
+            tier_ok += sum(tier_for(y) == "standard" for y in doubted)
+            return tier_ok, sum(y == klass for _, y in kept)
+
+        thresholds[klass] = max(THRESHOLD_GRID, key=lambda t: (score(t), -t))
+    return thresholds
+
+
+def fit_baseline_accept(examples, embedding_correct: np.ndarray) -> float:
+    """The lowest baseline confidence whose routes are as good as the embedding stage's."""
+    baseline = [classify_signals(read_signals(e.text)) for e in examples]
+    for level in ACCEPT_GRID:
+        accepted = [i for i, r in enumerate(baseline) if r.confidence >= level]
+        if not accepted:
+            continue
+        precision = np.mean([baseline[i].klass == examples[i].label for i in accepted])
+        if precision >= max(MIN_BASELINE_PRECISION, embedding_correct[accepted].mean()):
+            return level
+    return 1.01  # never stop early
+
+
+def fit(dataset: Path = DEFAULT_DATASET, embedder: Embedder | None = None) -> ClassifierWeights:
+    examples = load_examples("train", dataset)
+    labels = [e.label for e in examples]
+    embeddings = (embedder or Embedder()).encode([e.text for e in examples])
+    signals = np.array([read_signals(e.text).as_features() for e in examples], dtype=np.float32)
+
+    def oof_accuracy(scale: float) -> float:
+        probabilities = out_of_fold(join_features(embeddings, signals, scale), labels)
+        return float(np.mean([LABELS[i] == y for i, y in zip(probabilities.argmax(1), labels)]))
+
+    scale = max(SIGNAL_SCALES, key=oof_accuracy)
+    features = join_features(embeddings, signals, scale)
+    probabilities = out_of_fold(features, labels)
+    correct = np.array([LABELS[i] == y for i, y in zip(probabilities.argmax(1), labels)])
+    weights, bias = fit_softmax(features, labels)
+    return ClassifierWeights(
+        labels=list(LABELS),
+        weights=np.round(weights, 5).tolist(),
+        bias=np.round(bias, 5).tolist(),
+        thresholds=fit_thresholds(probabilities, labels),
+        baseline_accept=fit_baseline_accept(examples, correct),
+        signal_scale=scale,
+        fitted_on=f"{dataset.name}: {len(examples)} train rows, out-of-fold accuracy "
+        f"{correct.mean():.3f}",
+    )
+
+
+if __name__ == "__main__":
+    fitted = fit(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DATASET)
+    fitted.save()
+    print(fitted.fitted_on, "thresholds", fitted.thresholds, "scale", fitted.signal_scale,
+          "baseline_accept", fitted.baseline_accept)
