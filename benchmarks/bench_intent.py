@@ -1,0 +1,85 @@
+"""Intent-check calibration: offline plan document + regorus against real terraform plan + OPA.
+
+Data: IaC-Eval dev split (Kon et al., NeurIPS 2024 Datasets & Benchmarks, CC-BY-4.0) and 3,024
+third-party LLM outputs labelled by Terraform 1.9 / AWS provider 5.90 / OPA 0.61.
+
+Prints and writes .bench/intent.json:
+- reference_pass_rate: share of dev tasks whose reference solution passes its own Rego intent;
+- agreement: share of labelled outputs with an OPA verdict (plan_ok) where we agree with OPA.
+
+Run: .venv/bin/python benchmarks/bench_intent.py [--data DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from infragen.evaluation.calibration import calibrate, offline_verdict  # noqa: E402
+from infragen.evaluation.dataset import load_labelled, load_tasks  # noqa: E402
+
+
+def reference_pass(data: Path | None) -> dict:
+    tasks = load_tasks("dev", data)
+    started = time.monotonic()
+    failing = []
+    for task in tasks:
+        passed, detail = offline_verdict(task.reference_output, task.rego_intent)
+        if not passed:
+            failing.append({"id": task.id, "detail": detail[:200]})
+    elapsed = time.monotonic() - started
+    return {
+        "tasks": len(tasks),
+        "passed": len(tasks) - len(failing),
+        "reference_pass_rate": round((len(tasks) - len(failing)) / len(tasks), 4),
+        "seconds": round(elapsed, 2),
+        "ms_per_task": round(1000 * elapsed / len(tasks), 1),
+        "failing": failing,
+    }
+
+
+def agreement(data: Path | None) -> dict:
+    tasks = {t.row: t for t in load_tasks("dev", data)}
+    rows = load_labelled(data)
+    started = time.monotonic()
+    report = calibrate(rows, tasks)
+    return {
+        "labelled_rows": len(rows),
+        "compared": report.compared,
+        "agreed": report.agreed,
+        "agreement": round(report.agreement, 4),
+        "true_pass": report.true_pass,
+        "true_fail": report.true_fail,
+        "offline_pass_opa_fail": report.false_pass,
+        "offline_fail_opa_pass": report.false_fail,
+        "seconds": round(time.monotonic() - started, 2),
+        "disagreements": [d.model_dump() for d in report.disagreements],
+    }
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=None, help="folder with dev.jsonl")
+    parser.add_argument("--out", type=Path, default=ROOT / ".bench" / "intent.json")
+    args = parser.parse_args(argv)
+    result = {"reference": reference_pass(args.data), "calibration": agreement(args.data)}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    ref, cal = result["reference"], result["calibration"]
+    print(f"reference solutions passing their own intent: {ref['passed']}/{ref['tasks']} "
+          f"({ref['reference_pass_rate']:.1%}), {ref['ms_per_task']} ms/task")  # fmt: skip
+    print(f"agreement with real OPA verdicts: {cal['agreed']}/{cal['compared']} ({cal['agreement']:.1%}); "
+          f"offline pass/OPA fail {cal['offline_pass_opa_fail']}, "
+          f"offline fail/OPA pass {cal['offline_fail_opa_pass']}")  # fmt: skip
+    print(f"wrote {args.out}")
+    return result
+
+
+if __name__ == "__main__":
+    main()
