@@ -77,7 +77,9 @@ def unsafe_constructs(inventory: Inventory) -> list[Finding]:
     findings = _provider_findings(inventory)
     seen_providers = {f.resource for f in findings}
     for r in inventory.resources:
-        for block in r.body.get("provisioner", []) or []:
+        blocks = r.body.get("provisioner") or []
+        # one provisioner unwraps to a dict, several stay a list of dicts
+        for block in [blocks] if isinstance(blocks, dict) else blocks:
             for kind in block if isinstance(block, dict) else []:
                 if kind in EXEC_PROVISIONERS:
                     findings.append(
