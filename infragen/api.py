@@ -189,7 +189,7 @@ def execute(
 ) -> GenerationResult:
     state: dict[str, Any] = dict(graph_input or {})
     error = failed_step = None
-    current = "clarifier"
+    current: str | None = None
     try:
         for node, update in stream_run(graph_input, settings=settings, models=models, run_id=run_id,
                                        on_event=on_event):
@@ -216,7 +216,7 @@ def execute(
     return GenerationResult(report=report, files=files)
 
 
-def next_node(done: str) -> str:
+def next_node(done: str | None) -> str:
     """The step that was running when a run crashed, given the last one that completed."""
     from infragen.console import NODES
 

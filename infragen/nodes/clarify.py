@@ -15,7 +15,7 @@ from infragen.state import State
 def catalogue_kinds() -> list[str]:
     from infragen import blueprints
 
-    return [entry["kind"] for entry in blueprints.catalogue()]
+    return [kind for kind, _ in blueprints.catalogue()]
 
 
 def refusal_for(spec: Spec, backend: str) -> str:

@@ -39,6 +39,14 @@ def duplicate_findings(inventory: Inventory) -> list[Finding]:
     ]
 
 
+def pinned_major(inventory: Inventory) -> int:
+    """The AWS provider major the configuration pins, which picks the schema to check against."""
+    from infragen.schema.version import major_from_constraint
+
+    aws = inventory.required_providers.get("aws", {})
+    return major_from_constraint(aws.get("version", "") if isinstance(aws, dict) else "")
+
+
 def schema_module():
     try:
         from infragen import schema
@@ -58,7 +66,7 @@ def validate_files(files: dict[str, str], ctx: RunContext) -> tuple[GateResult, 
         tf, repairs = schema.repair_texts(tf)
         files = {**files, **tf}
         findings += schema.validate_texts(tf)
-        engines.append(f"offline-schema (aws {schema.provider_version(None)})")
+        engines.append(f"offline-schema (aws {schema.provider_version(pinned_major(inventory))})")
     elif schema is None:
         notes.append("offline schema not installed")
     if inventory is not None:
