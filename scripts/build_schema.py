@@ -51,8 +51,17 @@ _PRIMITIVES = {"string": "string", "number": "number", "boolean": "bool", "any":
 
 def fetch_wheel(version: str, into: Path) -> Path:
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(into),
-         f"cdktf-cdktf-provider-aws=={version}"],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "-q",
+            "-d",
+            str(into),
+            f"cdktf-cdktf-provider-aws=={version}",
+        ],
         check=True,
     )
     return next(into.glob(f"cdktf_cdktf_provider_aws-{version}-*.whl"))
@@ -88,9 +97,15 @@ def hcl_entries(js: str) -> dict[str, dict[str, tuple[bool, str, str]]]:
         end = classes[i + 1].start() if i + 1 < len(classes) else len(js)
         segment = js[match.end() : end]
         body = _HCL_CLASS.search(segment)
-        entries = {m[0]: (m[1] == "true", m[2], m[3]) for m in _HCL_ENTRY.findall(body.group(1))} if body else {}
+        entries = (
+            {m[0]: (m[1] == "true", m[2], m[3]) for m in _HCL_ENTRY.findall(body.group(1))}
+            if body
+            else {}
+        )
         out[match.group(1)] = entries
-        out["#computed:" + match.group(1)] = {n: (False, "", "") for n in _COMPUTED_ONLY.findall(segment)}
+        out["#computed:" + match.group(1)] = {
+            n: (False, "", "") for n in _COMPUTED_ONLY.findall(segment)
+        }
     return out
 
 
@@ -151,8 +166,12 @@ def build_block(
         required = not prop.get("optional", False)
         child, single = nested_fqn(prop["type"])
         if is_block and child and child in types:
-            blocks[name] = [kind if kind in ("list", "set") else "single", 1 if required else 0,
-                            1 if single else 0, build_block(child, types, hcl)]
+            blocks[name] = [
+                kind if kind in ("list", "set") else "single",
+                1 if required else 0,
+                1 if single else 0,
+                build_block(child, types, hcl),
+            ]
         else:
             attrs[name] = [attribute_type(kind, storage), "r" if required else "o"]
     block: dict[str, Any] = {"a": attrs}
@@ -172,7 +191,9 @@ def build_schema(assembly: dict[str, Any], scripts: dict[str, str]) -> dict[str,
         if cls.get("base") not in ("cdktf.TerraformResource", "cdktf.TerraformDataSource"):
             continue
         link = _LINK.search(cls["docs"].get("summary", ""))
-        config = next(p for p in cls["initializer"]["parameters"] if p["name"] == "config")["type"]["fqn"]
+        config = next(p for p in cls["initializer"]["parameters"] if p["name"] == "config")["type"][
+            "fqn"
+        ]
         if not link:
             raise SystemExit(f"no registry link on {cls['fqn']}")
         version, kind, tf_type = link.groups()
@@ -188,7 +209,9 @@ def build_schema(assembly: dict[str, Any], scripts: dict[str, str]) -> dict[str,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--major", type=int, choices=sorted(PACKAGES), action="append")
-    parser.add_argument("--wheel", type=Path, help="use this wheel instead of downloading (one --major)")
+    parser.add_argument(
+        "--wheel", type=Path, help="use this wheel instead of downloading (one --major)"
+    )
     args = parser.parse_args()
     majors = args.major or sorted(PACKAGES)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
@@ -197,13 +220,17 @@ def main() -> None:
             wheel = args.wheel or fetch_wheel(PACKAGES[major], Path(tmp))
             schema = build_schema(*read_package(wheel))
         if not schema["provider_version"].startswith(f"{major}."):
-            raise SystemExit(f"package {wheel.name} describes provider {schema['provider_version']}, not {major}.x")
+            raise SystemExit(
+                f"package {wheel.name} describes provider {schema['provider_version']}, not {major}.x"
+            )
         schema["source"] = f"cdktf-cdktf-provider-aws=={PACKAGES[major]}"
         data = json.dumps(schema, separators=(",", ":"), sort_keys=True).encode()
         target = OUT_DIR / f"aws-{major}.json.gz"
         target.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
-        print(f"{target.name}: provider {schema['provider_version']}, {len(schema['resources'])} resources, "
-              f"{len(schema['data_sources'])} data sources, {len(data) / 1e6:.1f} MB -> {target.stat().st_size / 1e6:.2f} MB")
+        print(
+            f"{target.name}: provider {schema['provider_version']}, {len(schema['resources'])} resources, "
+            f"{len(schema['data_sources'])} data sources, {len(data) / 1e6:.1f} MB -> {target.stat().st_size / 1e6:.2f} MB"
+        )
 
 
 if __name__ == "__main__":

@@ -12,4 +12,10 @@ from infragen.schema.repair import repair_texts
 from infragen.schema.store import provider_version
 from infragen.schema.validator import check_paths_json, validate_paths, validate_texts
 
-__all__ = ["check_paths_json", "provider_version", "repair_texts", "validate_paths", "validate_texts"]
+__all__ = [
+    "check_paths_json",
+    "provider_version",
+    "repair_texts",
+    "validate_paths",
+    "validate_texts",
+]

@@ -27,10 +27,25 @@ class Issue:
     edit: Edit | None = None
 
 
-def issue(rule: str, file: str, line: int | None, message: str, resource: str | None = None,
-          edit: Edit | None = None) -> Issue:
-    return Issue(Finding(gate=GATE, rule_id=f"schema.{rule}", file=file, line=line, message=message,
-                         resource=resource), edit)
+def issue(
+    rule: str,
+    file: str,
+    line: int | None,
+    message: str,
+    resource: str | None = None,
+    edit: Edit | None = None,
+) -> Issue:
+    return Issue(
+        Finding(
+            gate=GATE,
+            rule_id=f"schema.{rule}",
+            file=file,
+            line=line,
+            message=message,
+            resource=resource,
+        ),
+        edit,
+    )
 
 
 def close_names(name: str, candidates: list[str] | set[str], cutoff: float = 0.6) -> list[str]:

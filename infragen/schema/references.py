@@ -11,7 +11,9 @@ from infragen.schema.store import ProviderSchema
 from infragen.schema.syntax import Block, Traversal
 
 # Resource types of the utility providers that generated projects commonly use beside aws.
-_OTHER_PROVIDERS = re.compile(r"^(random|tls|null|archive|local|time|http|template|cloudinit|external)_\w+$")
+_OTHER_PROVIDERS = re.compile(
+    r"^(random|tls|null|archive|local|time|http|template|cloudinit|external)_\w+$"
+)
 # Attributes every resource answers to, whether or not its schema lists them.
 _ALWAYS_EXPORTED = {"id"}
 
@@ -47,39 +49,73 @@ class ReferenceChecker:
         self.declared = declared
         self.resource_types = {t for t, _ in declared.resources}
 
-    def check(self, file: str, line: int, traversal: Traversal, resource: str | None) -> Issue | None:
+    def check(
+        self, file: str, line: int, traversal: Traversal, resource: str | None
+    ) -> Issue | None:
         root = traversal[0]
         name = traversal[1] if len(traversal) > 1 else None
         if name is None:
             return None
         if root == "var" and name not in self.declared.variables:
-            return issue("undeclared-reference", file, line,
-                         f'An input variable "{name}" is referenced but not declared.'
-                         f'{did_you_mean(name, self.declared.variables)}', resource)
+            return issue(
+                "undeclared-reference",
+                file,
+                line,
+                f'An input variable "{name}" is referenced but not declared.'
+                f"{did_you_mean(name, self.declared.variables)}",
+                resource,
+            )
         if root == "local" and name not in self.declared.locals:
-            return issue("undeclared-reference", file, line,
-                         f'A local value "{name}" is referenced but not declared.'
-                         f'{did_you_mean(name, self.declared.locals)}', resource)
+            return issue(
+                "undeclared-reference",
+                file,
+                line,
+                f'A local value "{name}" is referenced but not declared.'
+                f"{did_you_mean(name, self.declared.locals)}",
+                resource,
+            )
         if root == "module" and name not in self.declared.modules:
-            return issue("undeclared-reference", file, line,
-                         f'A module "{name}" is referenced but not declared.', resource)
+            return issue(
+                "undeclared-reference",
+                file,
+                line,
+                f'A module "{name}" is referenced but not declared.',
+                resource,
+            )
         if root == "data":
             if len(traversal) < 3 or traversal[2] is None:
                 return None
             return self._resource(file, line, "data", name, traversal[2], traversal[3:], resource)
-        if root in self.resource_types or self.schema.lookup("resource", root) or _OTHER_PROVIDERS.match(root):
+        if (
+            root in self.resource_types
+            or self.schema.lookup("resource", root)
+            or _OTHER_PROVIDERS.match(root)
+        ):
             return self._resource(file, line, "resource", root, name, traversal[2:], resource)
         return None
 
-    def _resource(self, file: str, line: int, mode: str, type_name: str, label: str,
-                  rest: Traversal, resource: str | None) -> Issue | None:
+    def _resource(
+        self,
+        file: str,
+        line: int,
+        mode: str,
+        type_name: str,
+        label: str,
+        rest: Traversal,
+        resource: str | None,
+    ) -> Issue | None:
         pool = self.declared.data if mode == "data" else self.declared.resources
         address = f"{'data.' if mode == 'data' else ''}{type_name}.{label}"
         if (type_name, label) not in pool:
             labels = {n for t, n in pool if t == type_name}
-            return issue("undeclared-reference", file, line,
-                         f'A {"data source" if mode == "data" else "resource"} "{type_name}" "{label}" is referenced '
-                         f"but not declared.{did_you_mean(label, labels)}", resource)
+            return issue(
+                "undeclared-reference",
+                file,
+                line,
+                f'A {"data source" if mode == "data" else "resource"} "{type_name}" "{label}" is referenced '
+                f"but not declared.{did_you_mean(label, labels)}",
+                resource,
+            )
         attribute = next((step for step in rest if step is not None), None)
         schema = self.schema.lookup(mode, type_name)
         if attribute is None or schema is None:
@@ -87,8 +123,13 @@ class ReferenceChecker:
         exported = schema.exported()
         if attribute in exported or attribute in _ALWAYS_EXPORTED:
             return None
-        return issue("unknown-attribute-reference", file, line,
-                     f'{address} has no attribute "{attribute}".{did_you_mean(attribute, exported)}', resource)
+        return issue(
+            "unknown-attribute-reference",
+            file,
+            line,
+            f'{address} has no attribute "{attribute}".{did_you_mean(attribute, exported)}',
+            resource,
+        )
 
 
 def traversals_of(block: Block) -> list[tuple[int, Traversal]]:

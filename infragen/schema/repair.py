@@ -19,7 +19,9 @@ _MAX_ROUNDS = 5
 _MISSING = re.compile(r'^The argument "([a-z0-9_]+)" is required, but')
 
 
-def repair_texts(files: dict[str, str], major: int | None = None) -> tuple[dict[str, str], list[str]]:
+def repair_texts(
+    files: dict[str, str], major: int | None = None
+) -> tuple[dict[str, str], list[str]]:
     """Apply every certain repair; return the new texts and a human-readable list of what changed."""
     texts = dict(files)
     done: list[str] = []
@@ -51,18 +53,31 @@ def _apply(text: str, edits: list[Edit]) -> tuple[str, list[str]]:
 def _default_for(item: Issue, texts: dict[str, str]) -> Edit | None:
     """An edit inserting `name = "<label>"` into a top-level resource that lacks its name."""
     finding = item.finding
-    if finding.rule_id != "schema.missing-required-argument" or not finding.file or not finding.resource:
+    if (
+        finding.rule_id != "schema.missing-required-argument"
+        or not finding.file
+        or not finding.resource
+    ):
         return None
     match = _MISSING.match(finding.message)
     if not match or match.group(1) != "name":
         return None
     text = texts[finding.file]
     root = parse_document(text, finding.file)
-    block = next((b for b in root.blocks if b.line == finding.line and b.type in ("resource", "data")), None)
+    block = next(
+        (b for b in root.blocks if b.line == finding.line and b.type in ("resource", "data")), None
+    )
     if block is None or len(block.labels) != 2:
         return None
     label = block.labels[1].replace("_", "-")
-    indent = "  " + re.match(r"[ \t]*", text[text.rfind("\n", 0, block.name_span[0]) + 1 :]).group(0)
+    indent = "  " + re.match(r"[ \t]*", text[text.rfind("\n", 0, block.name_span[0]) + 1 :]).group(
+        0
+    )
     closing = "\n" if text[block.open_brace :].lstrip(" \t").startswith("}") else ""
-    return Edit(finding.file, block.open_brace, block.open_brace, f'\n{indent}name = "{label}"{closing}',
-                f'{finding.file}:{finding.line}: added the missing required name = "{label}" to {finding.resource}')
+    return Edit(
+        finding.file,
+        block.open_brace,
+        block.open_brace,
+        f'\n{indent}name = "{label}"{closing}',
+        f'{finding.file}:{finding.line}: added the missing required name = "{label}" to {finding.resource}',
+    )

@@ -17,11 +17,16 @@ RESOURCE_META_BLOCKS = {"lifecycle", "provisioner", "connection"}
 DATA_META_BLOCKS = {"lifecycle"}
 # SDKv2 "ConfigModeAttr" blocks: Terraform also accepts them written as `name = [ {...} ]`.
 ATTRIBUTE_MODE_BLOCKS = {
-    ("aws_security_group", "ingress"), ("aws_security_group", "egress"),
-    ("aws_default_security_group", "ingress"), ("aws_default_security_group", "egress"),
-    ("aws_network_acl", "ingress"), ("aws_network_acl", "egress"),
-    ("aws_default_network_acl", "ingress"), ("aws_default_network_acl", "egress"),
-    ("aws_route_table", "route"), ("aws_default_route_table", "route"),
+    ("aws_security_group", "ingress"),
+    ("aws_security_group", "egress"),
+    ("aws_default_security_group", "ingress"),
+    ("aws_default_security_group", "egress"),
+    ("aws_network_acl", "ingress"),
+    ("aws_network_acl", "egress"),
+    ("aws_default_network_acl", "ingress"),
+    ("aws_default_network_acl", "egress"),
+    ("aws_route_table", "route"),
+    ("aws_default_route_table", "route"),
 }
 _SCALARS = {"string", "number", "bool"}
 
@@ -38,7 +43,9 @@ class BodyChecker:
     def add(self, rule: str, line: int, message: str, edit: Edit | None = None) -> None:
         self.issues.append(issue(rule, self.file, line, message, self.resource, edit))
 
-    def check(self, block: Block, schema: BlockSchema, meta_blocks: set[str], top: bool = True) -> None:
+    def check(
+        self, block: Block, schema: BlockSchema, meta_blocks: set[str], top: bool = True
+    ) -> None:
         meta_arguments = RESOURCE_META_ARGUMENTS if top else set()
         present = {a.name for a in block.attributes}
         for attr in block.attributes:
@@ -67,12 +74,17 @@ class BodyChecker:
             self.check(child, nested.block, set(), top=False)
         self.check_required(block, schema, present, counts)
 
-    def check_required(self, block: Block, schema: BlockSchema, present: set[str], counts: dict[str, int]) -> None:
+    def check_required(
+        self, block: Block, schema: BlockSchema, present: set[str], counts: dict[str, int]
+    ) -> None:
         where = f' in "{block.type}"' if block.type not in ("resource", "data") else ""
         for name in schema.required_arguments():
             if name not in present:
-                self.add("missing-required-argument", block.line,
-                         f'The argument "{name}" is required{where}, but no definition was found.')
+                self.add(
+                    "missing-required-argument",
+                    block.line,
+                    f'The argument "{name}" is required{where}, but no definition was found.',
+                )
         for name in schema.block_names:
             nested = schema.block(name)
             assert nested is not None
@@ -80,42 +92,76 @@ class BodyChecker:
                 continue  # written as an attribute: reported as such
             found = counts.get(name, 0)
             if found < nested.min_items:
-                self.add("missing-required-block", block.line,
-                         f'Insufficient {name} blocks{where}: at least {nested.min_items} "{name}" block is required.')
+                self.add(
+                    "missing-required-block",
+                    block.line,
+                    f'Insufficient {name} blocks{where}: at least {nested.min_items} "{name}" block is required.',
+                )
             elif nested.max_items and found > nested.max_items:
-                self.add("too-many-blocks", block.line,
-                         f'Too many {name} blocks{where}: no more than {nested.max_items} "{name}" block is allowed.')
+                self.add(
+                    "too-many-blocks",
+                    block.line,
+                    f'Too many {name} blocks{where}: no more than {nested.max_items} "{name}" block is allowed.',
+                )
 
-    def check_attribute(self, attr: Attribute, schema: BlockSchema, top: bool, present: set[str]) -> None:
+    def check_attribute(
+        self, attr: Attribute, schema: BlockSchema, top: bool, present: set[str]
+    ) -> None:
         argument = schema.arguments.get(attr.name)
         if argument is not None:
             problem = type_problem(argument[0], attr)
             if problem:
-                self.add("wrong-type", attr.line, f'Incorrect value type for "{attr.name}": {problem}.')
+                self.add(
+                    "wrong-type", attr.line, f'Incorrect value type for "{attr.name}": {problem}.'
+                )
             return
         if schema.block(attr.name) is not None:
-            if (self.type_name, attr.name) in ATTRIBUTE_MODE_BLOCKS and attr.kind in ("tuple", "expr"):
+            if (self.type_name, attr.name) in ATTRIBUTE_MODE_BLOCKS and attr.kind in (
+                "tuple",
+                "expr",
+            ):
                 return
             edit = None
             if attr.kind == "object":
-                edit = Edit(self.file, attr.name_span[1], attr.value_span[0], " ",
-                            f'{self.file}:{attr.line}: wrote "{attr.name} = {{...}}" as the block "{attr.name} {{...}}"')
-            self.add("block-as-attribute", attr.line,
-                     f'An argument named "{attr.name}" is not expected here. Did you mean to define a block of type '
-                     f'"{attr.name}"? Write it without "=".', edit)
+                edit = Edit(
+                    self.file,
+                    attr.name_span[1],
+                    attr.value_span[0],
+                    " ",
+                    f'{self.file}:{attr.line}: wrote "{attr.name} = {{...}}" as the block "{attr.name} {{...}}"',
+                )
+            self.add(
+                "block-as-attribute",
+                attr.line,
+                f'An argument named "{attr.name}" is not expected here. Did you mean to define a block of type '
+                f'"{attr.name}"? Write it without "=".',
+                edit,
+            )
             return
         if top and attr.name in schema.computed:
-            self.add("read-only-attribute", attr.line,
-                     f'"{attr.name}" is exported by {self.type_name} but cannot be set (it is computed).')
+            self.add(
+                "read-only-attribute",
+                attr.line,
+                f'"{attr.name}" is exported by {self.type_name} but cannot be set (it is computed).',
+            )
             return
         candidates = set(schema.arguments)
         rename = certain_rename(attr.name, candidates)
         edit = None
         if rename and rename not in present:  # renaming onto a set argument would redefine it
-            edit = Edit(self.file, attr.name_span[0], attr.name_span[1], rename,
-                        f'{self.file}:{attr.line}: renamed argument "{attr.name}" to "{rename}" in {self.resource}')
-        self.add("unknown-argument", attr.line,
-                 f'An argument named "{attr.name}" is not expected here.{did_you_mean(attr.name, candidates)}', edit)
+            edit = Edit(
+                self.file,
+                attr.name_span[0],
+                attr.name_span[1],
+                rename,
+                f'{self.file}:{attr.line}: renamed argument "{attr.name}" to "{rename}" in {self.resource}',
+            )
+        self.add(
+            "unknown-argument",
+            attr.line,
+            f'An argument named "{attr.name}" is not expected here.{did_you_mean(attr.name, candidates)}',
+            edit,
+        )
 
     def unknown_block(self, block: Block, name: str, schema: BlockSchema, line: int) -> None:
         argument = schema.arguments.get(name)
@@ -124,15 +170,27 @@ class BodyChecker:
                 return
             edit = None
             if block.type != "dynamic" and not block.blocks and not block.labels:
-                edit = Edit(self.file, block.name_span[1], block.name_span[1], " =",
-                            f'{self.file}:{line}: wrote the block "{name} {{...}}" as the argument "{name} = {{...}}"')
-            self.add("attribute-as-block", line,
-                     f'Blocks of type "{name}" are not expected here. Did you mean to define argument "{name}"? '
-                     f'If so, use the equals sign to assign it a value.', edit)
+                edit = Edit(
+                    self.file,
+                    block.name_span[1],
+                    block.name_span[1],
+                    " =",
+                    f'{self.file}:{line}: wrote the block "{name} {{...}}" as the argument "{name} = {{...}}"',
+                )
+            self.add(
+                "attribute-as-block",
+                line,
+                f'Blocks of type "{name}" are not expected here. Did you mean to define argument "{name}"? '
+                f"If so, use the equals sign to assign it a value.",
+                edit,
+            )
             return
         candidates = set(schema.block_names)
-        self.add("unknown-block", line,
-                 f'Blocks of type "{name}" are not expected here.{did_you_mean(name, candidates | set(schema.arguments))}')
+        self.add(
+            "unknown-block",
+            line,
+            f'Blocks of type "{name}" are not expected here.{did_you_mean(name, candidates | set(schema.arguments))}',
+        )
 
 
 def type_problem(schema_type: str, attr: Attribute) -> str | None:

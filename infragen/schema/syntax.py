@@ -19,7 +19,9 @@ from infragen.tools.hcl import HclParseError
 Traversal = list[str | None]
 
 _INTERPOLATION = re.compile(r"\$\{([^}]*)\}")
-_TRAVERSAL_TEXT = re.compile(r"(?<![\w.\"'])[A-Za-z_][\w-]*(?:\[[^\]]*\]|\.[A-Za-z_][\w-]*|\.\*|\[\*\])+")
+_TRAVERSAL_TEXT = re.compile(
+    r"(?<![\w.\"'])[A-Za-z_][\w-]*(?:\[[^\]]*\]|\.[A-Za-z_][\w-]*|\.\*|\[\*\])+"
+)
 _STEP = re.compile(r"\[[^\]]*\]|\.\*|\.?([A-Za-z_][\w-]*)")
 _CHAINS = ("get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term")
 
@@ -88,11 +90,19 @@ def _identifier(node: Tree) -> str:
 
 def _block(node: Tree, text: str) -> Block:
     head = node.children[0]
-    labels = [str(c).strip('"') if isinstance(c, Token) else _identifier(c) for c in node.children[1:-1]]
+    labels = [
+        str(c).strip('"') if isinstance(c, Token) else _identifier(c) for c in node.children[1:-1]
+    ]
     last = node.children[-2]
     after = last.end_pos if isinstance(last, Token) else last.meta.end_pos
     brace = text.find("{", after)
-    block = Block(_identifier(head), labels, node.meta.line, (head.meta.start_pos, head.meta.end_pos), brace + 1)
+    block = Block(
+        _identifier(head),
+        labels,
+        node.meta.line,
+        (head.meta.start_pos, head.meta.end_pos),
+        brace + 1,
+    )
     _fill(block, node.children[-1], text)
     return block
 
@@ -109,7 +119,9 @@ def _attribute(node: Tree) -> Attribute:
         literal,
         traversals,
         (head.meta.start_pos, head.meta.end_pos),
-        (value.meta.start_pos, value.meta.end_pos) if isinstance(value, Tree) else (value.start_pos, value.end_pos),
+        (value.meta.start_pos, value.meta.end_pos)
+        if isinstance(value, Tree)
+        else (value.start_pos, value.end_pos),
     )
 
 
@@ -179,8 +191,12 @@ def _collect(node: Tree | Token, out: list[Traversal]) -> None:
         if "${" in node:
             out.extend(traversals_in_template(str(node)))
         return
-    if node.data in _CHAINS or (node.data == "expr_term" and len(node.children) == 1
-                                and isinstance(node.children[0], Tree) and node.children[0].data == "identifier"):
+    if node.data in _CHAINS or (
+        node.data == "expr_term"
+        and len(node.children) == 1
+        and isinstance(node.children[0], Tree)
+        and node.children[0].data == "identifier"
+    ):
         indexes: list[Tree] = []
         chain = _chain(node, indexes)
         if chain is not None:

@@ -14,8 +14,20 @@ from infragen.schema.syntax import Block, parse_document
 from infragen.schema.version import pick_major
 from infragen.tools.hcl import HclParseError
 
-TOP_LEVEL_BLOCKS = {"terraform", "provider", "resource", "data", "variable", "output", "locals", "module",
-                    "moved", "import", "check", "removed"}
+TOP_LEVEL_BLOCKS = {
+    "terraform",
+    "provider",
+    "resource",
+    "data",
+    "variable",
+    "output",
+    "locals",
+    "module",
+    "moved",
+    "import",
+    "check",
+    "removed",
+}
 # Blocks whose references name addresses, not values, or are evaluated elsewhere.
 _NO_REFERENCE_CHECK = {"terraform", "moved", "import", "removed", "variable"}
 
@@ -41,16 +53,30 @@ def analyse_texts(files: dict[str, str], major: int | None = None) -> list[Issue
     return _unique(issues)
 
 
-def _check_document(file: str, root: Block, schema: ProviderSchema, references: ReferenceChecker) -> list[Issue]:
+def _check_document(
+    file: str, root: Block, schema: ProviderSchema, references: ReferenceChecker
+) -> list[Issue]:
     issues: list[Issue] = []
     for attr in root.attributes:
-        issues.append(issue("unknown-top-level", file, attr.line,
-                            f'An argument named "{attr.name}" is not expected at the top level of a configuration.'))
+        issues.append(
+            issue(
+                "unknown-top-level",
+                file,
+                attr.line,
+                f'An argument named "{attr.name}" is not expected at the top level of a configuration.',
+            )
+        )
     for block in root.blocks:
         if block.type not in TOP_LEVEL_BLOCKS:
-            issues.append(issue("unknown-top-level", file, block.line,
-                                f'Blocks of type "{block.type}" are not expected here.'
-                                f"{did_you_mean(block.type, TOP_LEVEL_BLOCKS)}"))
+            issues.append(
+                issue(
+                    "unknown-top-level",
+                    file,
+                    block.line,
+                    f'Blocks of type "{block.type}" are not expected here.'
+                    f"{did_you_mean(block.type, TOP_LEVEL_BLOCKS)}",
+                )
+            )
             continue
         resource = None
         if block.type in ("resource", "data") and len(block.labels) == 2:
@@ -73,9 +99,16 @@ def _check_body(file: str, block: Block, schema: ProviderSchema, resource: str) 
             return []  # another provider's type: no schema shipped for it
         noun = "data source" if mode == "data" else "resource type"
         rule = "unknown-data-source" if mode == "data" else "unknown-resource-type"
-        return [issue(rule, file, block.line,
-                      f'The AWS provider {schema.version} does not support {noun} "{type_name}".'
-                      f"{did_you_mean(type_name, schema.types(mode))}", resource)]
+        return [
+            issue(
+                rule,
+                file,
+                block.line,
+                f'The AWS provider {schema.version} does not support {noun} "{type_name}".'
+                f"{did_you_mean(type_name, schema.types(mode))}",
+                resource,
+            )
+        ]
     checker = BodyChecker(file, resource, type_name)
     checker.check(block, body_schema, DATA_META_BLOCKS if mode == "data" else RESOURCE_META_BLOCKS)
     return checker.issues
@@ -100,7 +133,10 @@ def validate_texts(files: dict[str, str], major: int | None = None) -> list[Find
 def _module_files(path: Path) -> tuple[dict[str, str], str | None]:
     """The module's texts and, for a file path, the one file to report on."""
     directory, only = (path, None) if path.is_dir() else (path.parent, path.name)
-    texts = {p.name: p.read_text(encoding="utf-8", errors="replace") for p in sorted(directory.glob("*.tf"))}
+    texts = {
+        p.name: p.read_text(encoding="utf-8", errors="replace")
+        for p in sorted(directory.glob("*.tf"))
+    }
     if only is not None and only not in texts:
         texts[only] = path.read_text(encoding="utf-8", errors="replace")
     return texts, only
