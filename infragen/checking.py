@@ -51,7 +51,8 @@ def check_project(path: Path, *, settings: RunSettings, only: str | None = None)
 
             gates["security"] = checkov.scan(ctx_dir(ctx, files, "terraform"), frameworks=["terraform"],
                                              skip_checks=settings.skip_checks,
-                                             fail_on=settings.fail_on).model_dump()
+                                             fail_on=settings.fail_on).model_copy(
+                update={"name": "security"}).model_dump()
         if "cost" in wanted:
             from infragen.tools import cost
 

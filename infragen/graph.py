@@ -26,20 +26,29 @@ def after_clarifier(state: State) -> Literal["planner", "__end__"]:
     return END if state.get("refusal") else "planner"
 
 
-def _retry_or(next_node: str, gate: str, state: State, max_retries: int) -> str:
-    failed = state.get("gates", {}).get(gate, {}).get("status") == "failed"
-    return "architect" if failed and state.get("attempt", 0) < max_retries else next_node
+RETRY_GATES = ("validate", "completeness", "security")
 
 
-def route_after(gate: str, next_node: str):
-    """A router that sends a failed gate back to the architect while attempts remain."""
+def _attempts_left(state: State) -> bool:
+    return state.get("attempt", 0) < (state.get("max_retries") or DEFAULT_MAX_RETRIES)
 
-    def router(state: State, config=None) -> str:
-        max_retries = state.get("max_retries") or DEFAULT_MAX_RETRIES
-        return _retry_or(next_node, gate, state, max_retries)
 
-    router.__name__ = f"after_{gate}"
-    return router
+def _failed(state: State, gate: str) -> bool:
+    result = state.get("gates", {}).get(gate, {})
+    return result.get("status") == "failed" and result.get("attempt") == state.get("attempt")
+
+
+def after_validator(state: State) -> Literal["architect", "completeness"]:
+    """Unparsable code goes straight back: no other gate can say anything useful about it."""
+    findings = state.get("gates", {}).get("validate", {}).get("findings", [])
+    unparsable = any(f.get("rule_id") == "hcl-parse" for f in findings)
+    return "architect" if unparsable and _attempts_left(state) else "completeness"
+
+
+def after_security(state: State) -> Literal["architect", "parser"]:
+    """Retry with every gate's findings at once, so one revision can fix them all."""
+    failed = any(_failed(state, gate) for gate in RETRY_GATES)
+    return "architect" if failed and _attempts_left(state) else "parser"
 
 
 def build_graph() -> StateGraph:
@@ -59,12 +68,10 @@ def build_graph() -> StateGraph:
     g.add_conditional_edges("clarifier", after_clarifier, ["planner", END])
     g.add_edge("planner", "architect")
     g.add_edge("architect", "validator")
-    g.add_conditional_edges("validator", route_after("validate", "completeness"),
-                            ["architect", "completeness"])
-    g.add_conditional_edges("completeness", route_after("completeness", "deep_validator"),
-                            ["architect", "deep_validator"])
+    g.add_conditional_edges("validator", after_validator, ["architect", "completeness"])
+    g.add_edge("completeness", "deep_validator")
     g.add_edge("deep_validator", "security")
-    g.add_conditional_edges("security", route_after("security", "parser"), ["architect", "parser"])
+    g.add_conditional_edges("security", after_security, ["architect", "parser"])
     g.add_edge("parser", "finops")
     g.add_edge("finops", "ansible")
     g.add_edge("ansible", END)

@@ -22,4 +22,5 @@ def security(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
         skip_checks=ctx.settings.skip_checks,
         fail_on=ctx.settings.fail_on,
     )
+    gate = gate.model_copy(update={"name": "security"})
     return {"gates": {"security": {**gate.model_dump(), "attempt": state["attempt"]}}}
