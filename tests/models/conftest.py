@@ -37,4 +37,5 @@ def isolated_env(monkeypatch, tmp_path):
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("INFRAGEN_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # in-process backends never download weights
     monkeypatch.setenv("INFRAGEN_STATE_DIR", str(tmp_path / "state"))

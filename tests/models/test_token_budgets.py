@@ -108,6 +108,7 @@ def test_per_run_cap_through_the_router(server, health, tmp_path):
     assert {row["run_id"] for row in r.ledger.rows()} == {"run-7"}
 
 
+@pytest.mark.slow  # ~15 s: twelve interpreters start on two cores
 def test_budget_holds_under_twelve_concurrent_processes(tmp_path):
     budget, per_process, processes = 2_000, 6, 12
     workers = [
