@@ -19,11 +19,17 @@ from infragen.domain import ComponentSpec, GeneratedFile, Plan
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _COMMON_FILES = ("versions.tf", "providers.tf", "main.tf")
+_GRAVITON = re.compile(r"^(?:db\.|cache\.)?[a-z]+\d+[a-z]*g[a-z]*\.")
+
+
+def architecture(instance_type: str) -> str:
+    """CPU architecture of an instance type: Graviton families (t4g, m7g, c7gn) are arm64."""
+    return "arm64" if _GRAVITON.match(instance_type) else "x86_64"
 
 
 @cache
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("infragen.blueprints", "templates"),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -31,6 +37,8 @@ def environment() -> Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
+    env.globals["architecture"] = architecture
+    return env
 
 
 def _tidy(text: str) -> str:
@@ -82,6 +90,8 @@ def render_terraform(plan: Plan) -> list[GeneratedFile]:
     files["variables.tf"] = variables
     files["outputs.tf"] = outputs
     return [
-        GeneratedFile(path=f"terraform/{name}", content=_tidy("\n\n".join(p for p in parts if p.strip())))
+        GeneratedFile(
+            path=f"terraform/{name}", content=_tidy("\n\n".join(p for p in parts if p.strip()))
+        )
         for name, parts in files.items()
     ]

@@ -91,9 +91,13 @@ def _fill_compute(r: _Reader, tokens: list[str], classes: list[str], size: str) 
         r.option("alb", "internal", exposure == "private")
 
 
-def _fill_others(r: _Reader, tokens: list[str], classes: list[str], size: str, domain: str | None) -> None:
+def _fill_others(
+    r: _Reader, tokens: list[str], classes: list[str], size: str, domain: str | None
+) -> None:
     if _exposure(tokens) == "private":
-        r.option("vpc", "private_only", True, "Keep the network private: no internet or NAT gateway.")
+        r.option(
+            "vpc", "private_only", True, "Keep the network private: no internet or NAT gateway."
+        )
     if "elasticache" in r.components:
         node_type = _classes_for(classes, "cache.")
         r.option("elasticache", "node_type", node_type or v.CACHE_TYPES[size])
@@ -106,8 +110,23 @@ def _fill_others(r: _Reader, tokens: list[str], classes: list[str], size: str, d
         purpose = next((tokens[i + 1] for i, t in enumerate(tokens[:-1]) if t == "for"), "data")
         r.option("s3", "purpose", purpose if purpose.isalpha() else "data")
     if "lambda" in r.components:
-        r.option("lambda", "runtime", "nodejs22.x" if "node" in tokens or "nodejs" in tokens else "python3.13")
-    for kind in ("s3", "sqs", "sns", "dynamodb", "ecr", "lambda", "bastion", "alb", "kms", "monitoring"):
+        r.option(
+            "lambda",
+            "runtime",
+            "nodejs22.x" if "node" in tokens or "nodejs" in tokens else "python3.13",
+        )
+    for kind in (
+        "s3",
+        "sqs",
+        "sns",
+        "dynamodb",
+        "ecr",
+        "lambda",
+        "bastion",
+        "alb",
+        "kms",
+        "monitoring",
+    ):
         if kind in r.components:
             r.components[kind].count = 1
 

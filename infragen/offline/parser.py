@@ -97,7 +97,9 @@ def _match_keywords(tokens: list[str]) -> list[_Match]:
                     and previous.end >= i - 1
                 )
                 if not attaches:
-                    matches.append(_Match(kind, " ".join(phrase), i, i + n, _count_before(tokens, i)))
+                    matches.append(
+                        _Match(kind, " ".join(phrase), i, i + n, _count_before(tokens, i))
+                    )
                 i += n
                 break
         else:
@@ -135,11 +137,15 @@ class _Reader:
         subnet_counts = [m.count for m in matches if m.phrase.startswith("subnet") and m.count]
         if az_count is None and subnet_counts:
             az_count = min(max(subnet_counts), v.MAX_AZ)
-            self.assumptions.append(f"Read '{az_count} subnets' as one subnet per tier in each of {az_count} AZs.")
+            self.assumptions.append(
+                f"Read '{az_count} subnets' as one subnet per tier in each of {az_count} AZs."
+            )
         if az_count is None:
             az_count = DEFAULT_AZ_COUNT
             if self.components:
-                self.assumptions.append(f"Spread subnets across {DEFAULT_AZ_COUNT} availability zones.")
+                self.assumptions.append(
+                    f"Spread subnets across {DEFAULT_AZ_COUNT} availability zones."
+                )
         if "vpc" in self.components:
             self.components["vpc"].count = 1
         self._options(tokens, classes, domain_match.group(1) if domain_match else None)

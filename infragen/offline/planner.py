@@ -7,7 +7,7 @@ from infragen.blueprints.registry import Catalogue, Component, load_catalogue
 from infragen.domain import ComponentSpec, ExpectedResource, Plan, Spec
 
 # Foundations first, so templates that reference them read top to bottom.
-_FIRST = ("kms", "vpc", "instance_profile", "sns")
+_FIRST = ("kms", "vpc", "instance_profile", "sns", "log_bucket")
 
 
 def _add_implied(components: dict[str, ComponentSpec], cat: Catalogue, notes: list[str]) -> None:
@@ -24,7 +24,9 @@ def _add_implied(components: dict[str, ComponentSpec], cat: Catalogue, notes: li
                 pending.append(implied)
 
 
-def _configure_network(components: dict[str, ComponentSpec], explicit: set[str], cat: Catalogue) -> None:
+def _configure_network(
+    components: dict[str, ComponentSpec], explicit: set[str], cat: Catalogue
+) -> None:
     vpc = components.get("vpc")
     if vpc is None:
         return
@@ -48,7 +50,10 @@ def _wire(components: dict[str, ComponentSpec]) -> None:
 
 def _order(components: dict[str, ComponentSpec], cat: Catalogue) -> list[ComponentSpec]:
     catalogue_order = list(cat.components)
-    rank = {k: (_FIRST.index(k) if k in _FIRST else len(_FIRST) + catalogue_order.index(k)) for k in components}
+    rank = {
+        k: (_FIRST.index(k) if k in _FIRST else len(_FIRST) + catalogue_order.index(k))
+        for k in components
+    }
     return [components[k] for k in sorted(components, key=rank.__getitem__)]
 
 
@@ -63,10 +68,14 @@ def _resolve_min(value: int | str, spec: ComponentSpec, az_count: int) -> int:
     return names[value.strip()] * factor
 
 
-def expected_for(component: Component, spec: ComponentSpec, az_count: int) -> list[ExpectedResource]:
+def expected_for(
+    component: Component, spec: ComponentSpec, az_count: int
+) -> list[ExpectedResource]:
     """The resource types one component promises, given its options."""
     return [
-        ExpectedResource(component=spec.kind, type=e.type, min_count=_resolve_min(e.min, spec, az_count))
+        ExpectedResource(
+            component=spec.kind, type=e.type, min_count=_resolve_min(e.min, spec, az_count)
+        )
         for e in component.expected
         if not e.when or spec.options.get(e.when)
     ]
@@ -77,7 +86,11 @@ def plan_spec(spec: Spec) -> Plan:
     cat = load_catalogue()
     notes: list[str] = []
     known = [c for c in spec.components if c.kind in cat.components]
-    notes += [f"{c.kind} is not in the catalogue: left out." for c in spec.components if c.kind not in cat.components]
+    notes += [
+        f"{c.kind} is not in the catalogue: left out."
+        for c in spec.components
+        if c.kind not in cat.components
+    ]
     components = {c.kind: c.model_copy(deep=True) for c in known}
     explicit = set(components)
     _add_implied(components, cat, notes)
