@@ -112,7 +112,7 @@ def check_tools() -> list[ToolStatus]:
         _package(
             "llama-cpp-python",
             "llama-cpp-python",
-            "pip install 'infragen[llama-cpp]'",
+            "pip install llama-cpp-python (or the llama-cpp extra)",
             "local model backend",
         )
     )
