@@ -126,7 +126,7 @@ class BodyChecker:
                 edit = Edit(
                     self.file,
                     attr.name_span[1],
-                    attr.value_span[0],
+                    attr.value_start,
                     " ",
                     f'{self.file}:{attr.line}: wrote "{attr.name} = {{...}}" as the block "{attr.name} {{...}}"',
                 )

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
-from lark import Token, Tree
+from lark import Lark, Token, Tree
 
 from infragen.tools.hcl import HclParseError
 
@@ -34,7 +35,8 @@ class Attribute:
     literal: str | None  # the unquoted text of a plain string literal
     traversals: list[Traversal]
     name_span: tuple[int, int]
-    value_span: tuple[int, int]
+    value_start: int
+    members: dict[str, str]  # plain string members of an object literal, e.g. {"version": "~> 5.0"}
 
 
 @dataclass(slots=True)
@@ -51,10 +53,13 @@ class Block:
         return next((a for a in self.attributes if a.name == name), None)
 
 
-def _lark_parser():  # deferred: building the grammar costs ~0.3 s
-    from hcl2.parser import Hcl2
+@cache
+def _lark_parser() -> Lark:
+    """The bc-python-hcl2 grammar without position propagation, which triples parse time;
+    tokens still carry their line and offsets, which is all the checks and repairs need."""
+    from hcl2.parser import LARK_GRAMMAR  # deferred: building the grammar costs ~0.3 s
 
-    return Hcl2.lark_parser
+    return Lark(LARK_GRAMMAR, parser="lalr", propagate_positions=False, cache=True)
 
 
 def parse_document(text: str, file: str = "main.tf") -> Block:
@@ -79,7 +84,7 @@ def _fill(block: Block, body: Tree, text: str) -> None:
         if not isinstance(node, Tree):
             continue
         if node.data == "attribute":
-            block.attributes.append(_attribute(node))
+            block.attributes.append(_attribute(node, text))
         elif node.data == "block":
             block.blocks.append(_block(node, text))
 
@@ -88,41 +93,56 @@ def _identifier(node: Tree) -> str:
     return str(node.children[0])
 
 
+def _token(node: Tree) -> Token:
+    """The first token of an identifier tree (its line and offsets)."""
+    return node.children[0]
+
+
 def _block(node: Tree, text: str) -> Block:
-    head = node.children[0]
+    head = _token(node.children[0])
     labels = [
         str(c).strip('"') if isinstance(c, Token) else _identifier(c) for c in node.children[1:-1]
     ]
     last = node.children[-2]
-    after = last.end_pos if isinstance(last, Token) else last.meta.end_pos
+    after = last.end_pos if isinstance(last, Token) else _token(last).end_pos
     brace = text.find("{", after)
-    block = Block(
-        _identifier(head),
-        labels,
-        node.meta.line,
-        (head.meta.start_pos, head.meta.end_pos),
-        brace + 1,
-    )
+    block = Block(str(head), labels, head.line, (head.start_pos, head.end_pos), brace + 1)
     _fill(block, node.children[-1], text)
     return block
 
 
-def _attribute(node: Tree) -> Attribute:
-    head, value = node.children[0], node.children[1]
+def _attribute(node: Tree, text: str) -> Attribute:
+    head, value = _token(node.children[0]), node.children[1]
     kind, literal = _literal(value)
     traversals: list[Traversal] = []
     _collect(value, traversals)
+    start = head.end_pos + text[head.end_pos :].index("=") + 1
+    while text[start] in " \t":
+        start += 1
     return Attribute(
-        _identifier(head),
-        node.meta.line,
+        str(head),
+        head.line,
         kind,
         literal,
         traversals,
-        (head.meta.start_pos, head.meta.end_pos),
-        (value.meta.start_pos, value.meta.end_pos)
-        if isinstance(value, Tree)
-        else (value.start_pos, value.end_pos),
+        (head.start_pos, head.end_pos),
+        start,
+        _members(value) if kind == "object" else {},
     )
+
+
+def _members(value: Tree) -> dict[str, str]:
+    obj = value.children[0]
+    out: dict[str, str] = {}
+    for elem in obj.children:
+        if not isinstance(elem, Tree) or len(elem.children) != 2:
+            continue
+        key, member = elem.children
+        name = _identifier(key) if isinstance(key, Tree) and key.data == "identifier" else None
+        kind, literal = _literal(member)
+        if name and kind == "string" and literal is not None:
+            out[name] = literal
+    return out
 
 
 def _literal(value: Tree | Token) -> tuple[str, str | None]:

@@ -43,7 +43,7 @@ def analyse_texts(files: dict[str, str], major: int | None = None) -> list[Issue
             documents[file] = (parse_document(text, file), text)
         except HclParseError as exc:
             issues.append(issue("parse-error", file, exc.line, f"HCL syntax error: {exc.message}"))
-    schema = load(major or pick_major(list(documents.values())))
+    schema = load(major or pick_major([root for root, _ in documents.values()]))
     declared = Declarations()
     for root, _ in documents.values():
         declared.add_document(root)

@@ -35,9 +35,9 @@ def major_from_constraint(constraint: str) -> int:
     return max(allowed) if allowed else min(MAJORS)
 
 
-def aws_constraint(documents: list[tuple[Block, str]]) -> str | None:
-    """The `version` of `required_providers { aws = ... }` in any (root, text) document."""
-    for root, text in documents:
+def aws_constraint(roots: list[Block]) -> str | None:
+    """The `version` of `required_providers { aws = ... }` in any of the documents."""
+    for root in roots:
         for terraform in (b for b in root.blocks if b.type == "terraform"):
             for providers in (b for b in terraform.blocks if b.type == "required_providers"):
                 aws = providers.attribute("aws")
@@ -45,15 +45,10 @@ def aws_constraint(documents: list[tuple[Block, str]]) -> str | None:
                     continue
                 if aws.literal is not None:
                     return aws.literal
-                return _object_version(text[aws.value_span[0] : aws.value_span[1]])
+                return aws.members.get("version")
     return None
 
 
-def _object_version(text: str) -> str | None:
-    match = re.search(r"\bversion\s*[=:]\s*\"([^\"]*)\"", text)
-    return match.group(1) if match else None
-
-
-def pick_major(documents: list[tuple[Block, str]]) -> int:
-    constraint = aws_constraint(documents)
+def pick_major(roots: list[Block]) -> int:
+    constraint = aws_constraint(roots)
     return major_from_constraint(constraint) if constraint else DEFAULT_MAJOR

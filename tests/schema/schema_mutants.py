@@ -25,11 +25,17 @@ def _nested(block: Block) -> list[Block]:
     return out
 
 
+def _one_line(text: str, start: int) -> bool:
+    """Whether the value starting at `start` ends on its own line (brackets balance there)."""
+    line = text[start : text.find("\n", start)]
+    return all(line.count(o) == line.count(c) for o, c in ("{}", "[]", "()")) and "<<" not in line
+
+
 def mutants(text: str, seed: int) -> Iterator[tuple[str, str]]:
     """Yield (kind, mutated text) for each kind that applies to the program."""
     rng = random.Random(seed)
     root = parse_document(text)
-    schema = load(pick_major([(root, text)]))
+    schema = load(pick_major([root]))
     resources = [b for b in _resources(root) if schema.lookup("resource", b.labels[0])]
     if not resources:
         return
@@ -39,10 +45,15 @@ def mutants(text: str, seed: int) -> Iterator[tuple[str, str]]:
     wrong = target.labels[0] + "s" if rng.random() < 0.5 else target.labels[0][:-1]
     yield "rename-type", text[: start + 1] + wrong + text[start + 1 + len(target.labels[0]) :]
     body = schema.lookup("resource", target.labels[0])
-    required = [a for a in target.attributes if a.name in body.required_arguments()]
+    required = [
+        a
+        for a in target.attributes
+        if a.name in body.required_arguments() and _one_line(text, a.value_start)
+    ]
     if required:
         attr = rng.choice(required)
-        yield "drop-required", text[: attr.name_span[0]] + text[attr.value_span[1] :]
+        end = text.find("\n", attr.value_start)
+        yield "drop-required", text[: attr.name_span[0]] + text[end:]
     arguments = [a for a in target.attributes if a.name in body.arguments and len(a.name) > 3]
     if arguments:
         attr = rng.choice(arguments)
