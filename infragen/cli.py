@@ -31,7 +31,7 @@ def parse_model_overrides(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         task, sep, model = pair.partition("=")
         if not sep or not task or not model:
-            raise InfragenError(f"--model {pair!r} is not TASK=MODEL", "e.g. --model architect=openai:qwen2.5-coder")
+            raise InfragenError(f"--model {pair!r} is not TASK=MODEL", "e.g. --model architect=openai:MODEL")
         overrides[task.strip()] = model.strip()
     return overrides
 
@@ -167,6 +167,132 @@ def doctor() -> None:
         table.add_row(tool.name, "[green]found[/]" if tool.found else "[yellow]missing[/]",
                       tool.version or "", "" if tool.found else tool.install)
     Console().print(table)
+
+
+@app.command()
+def route(
+    request: Annotated[Optional[str], typer.Argument(help="Request to classify.")] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", help="Classify one request per line.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text | json")] = "text",
+    baseline_only: Annotated[bool, typer.Option("--baseline", help="Keyword baseline only (no embedding model).")] = False,
+) -> None:
+    """Classify requests as simple | standard | complex | out_of_scope and pick the architect tier."""
+    from infragen.router import Router
+
+    if (request is None) == (file is None):
+        fail(InfragenError("give either REQUEST or --file FILE", 'e.g. infragen route "create vpc with rds"'))
+    if file is not None and not file.is_file():
+        fail(InfragenError(f"no such file: {file}", "pass a text file with one request per line"))
+    lines = [request] if request is not None else [
+        line.strip() for line in file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    router = Router(use_embeddings=not baseline_only)
+    for text, result in zip(lines, router.route_many(lines), strict=True):
+        record = result.model_dump(mode="json", include={"klass", "tier", "confidence", "reason"})
+        if file is not None:
+            record = {"request": text, **record}
+        if fmt == "json":
+            typer.echo(json.dumps(record))
+        else:
+            typer.echo(f"{record['class']:<13} tier={record['tier']:<12} {record['confidence']:.2f}  {text}")
+
+
+@app.command()
+def models(fmt: Annotated[str, typer.Option("--format", help="text | json")] = "text") -> None:
+    """Print the effective routing table: task -> tier -> ordered chain, and which keys are set (masked)."""
+    from infragen.context import build_models
+    from infragen.models.config import ModelSettings
+    from infragen.models.keys import key_id
+    from infragen.settings import RunSettings
+
+    router = build_models(RunSettings())
+    table = router.routing_table()
+    settings = ModelSettings()
+    keys = []
+    for name in ("groq_api_key", "groq_api_key_secondary", "openai_api_key"):
+        secret = getattr(settings, name)
+        status = f"set (id {key_id(secret.get_secret_value())})" if secret else "not set"
+        keys.append({"name": name.upper(), "status": status})
+    if fmt == "json":
+        typer.echo(json.dumps({"tasks": table, "keys": keys}, indent=2, default=str))
+        return
+    for row in table:
+        chain = " > ".join(str(link) for link in row["chain"])
+        typer.echo(f"{row['task']:<13} {row['tier']:<12} {chain}")
+    for key in keys:
+        typer.echo(f"key {key['name']}: {key['status']}")
+
+
+@app.command()
+def usage(fmt: Annotated[str, typer.Option("--format", help="text | json")] = "text") -> None:
+    """Show today's token use per key and model, the remaining daily budget and what still fits."""
+    from infragen.models.config import ModelSettings
+    from infragen.models.usage import usage_today
+
+    summary = usage_today(ModelSettings())
+    if fmt == "json":
+        typer.echo(summary.model_dump_json(indent=2))
+        return
+    typer.echo(f"{summary.day} (resets {summary.resets_at})")
+    for key in summary.keys:
+        fits = ", ".join(f"{n} {size}" for size, n in key.fits.items())
+        typer.echo(f"{key.key_label}: {key.used:,}/{key.budget:,} tokens used, {key.remaining:,} left; fits {fits}")
+        for m in key.models:
+            typer.echo(f"  {m.backend}:{m.model} {m.requests} calls ({m.cached} cached) "
+                       f"{m.prompt_tokens + m.completion_tokens:,} tokens")
+    for m in summary.free:
+        typer.echo(f"free {m.backend}:{m.model} {m.requests} calls ({m.cached} cached)")
+    if not summary.keys and not summary.free:
+        typer.echo("no model calls recorded today")
+
+
+@app.command("plan")
+def offline_plan(
+    directory: Annotated[Path, typer.Argument(help="Terraform directory.")],
+    offline: Annotated[bool, typer.Option("--offline", help="Build the plan document from the code alone (required: no terraform plan is run).")] = True,
+) -> None:
+    """Print a `terraform show -json`-shaped plan document built offline from the HCL."""
+    from infragen.intent.plan_document import build_plan_document
+    from infragen.tools.hcl import HclParseError, read_tf_files
+
+    if not offline:
+        fail(InfragenError("only --offline plans are supported here", "use terraform plan for a real plan"))
+    files = read_tf_files(directory) if directory.is_dir() else {}
+    if not files:
+        fail(InfragenError(f"{directory} has no .tf files", "point at a Terraform directory"))
+    try:
+        typer.echo(json.dumps(build_plan_document(files), indent=2, default=str))
+    except HclParseError as exc:
+        fail(InfragenError(f"cannot parse {exc.file}: {exc.message}", "fix the HCL first"))
+
+
+@app.command("eval")
+def evaluate(
+    benchmark: Annotated[str, typer.Argument(help="Benchmark name: iac-eval.")],
+    split: Annotated[str, typer.Option("--split", help="dev | smoke")] = "smoke",
+    limit: Annotated[Optional[int], typer.Option("--limit", help="Run at most N tasks.")] = None,
+    data: Annotated[Optional[Path], typer.Option("--data", help="Another JSONL file in the IaC-Eval format.")] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="Use only the embedded offline backend.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="text | json | markdown")] = "text",
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write report.json and REPORT.md here.")] = None,
+) -> None:
+    """Score the configured models on IaC-Eval tasks through the full pipeline."""
+    from infragen.evaluation.pipeline import run_benchmark
+
+    if benchmark != "iac-eval":
+        fail(InfragenError(f"unknown benchmark {benchmark!r}", "the benchmark is iac-eval"))
+    try:
+        report = run_benchmark(split=split, limit=limit, data=data, offline=offline)
+    except InfragenError as error:
+        fail(error)
+    if output is not None:
+        from infragen.workspace import write_atomic
+
+        write_atomic(output / "report.json", report.model_dump_json(indent=2))
+        write_atomic(output / "REPORT.md", report.to_markdown())
+    if fmt == "json":
+        typer.echo(report.model_dump_json(indent=2))
+    else:
+        typer.echo(report.to_markdown())
 
 
 @app.command()

@@ -66,6 +66,7 @@ def build_report(
         "usage": usage_summary(calls),
         "models": models_used(calls),
         "attempt_log": state.get("attempt_log", []),
+        "route": {**state.get("route", {}), "architect_tier": state.get("tier")},
         "repairs": state.get("repairs", []),
         "assumptions": spec.get("assumptions", []),
         "inventory": state.get("inventory", {}),

@@ -24,6 +24,8 @@ class State(TypedDict, total=False):
     """The current project, {relative path: text}; terraform/ from the architect, ansible/ later."""
     max_retries: int
     """Architect attempts allowed before finishing with the failures reported."""
+    route: dict[str, Any]
+    """Request router verdict: class, tier, confidence, reason."""
     attempt: int
     """Architect attempts so far (1-based once the architect has run)."""
     tier: str

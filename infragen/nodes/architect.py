@@ -33,13 +33,19 @@ def merge_revision(current: dict[str, str], revised: dict[str, str]) -> dict[str
     return {**current, **revised}
 
 
+def architect_tier(route: dict[str, Any], attempt: int) -> str | None:
+    """Escalation: simple requests try the lightweight tier first and move to the task's
+    standard tier once a gate has failed; everything else starts on the standard tier."""
+    return "lightweight" if route.get("class") == "simple" and attempt == 1 else None
+
+
 def architect(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     ctx = runtime.context
     attempt = state.get("attempt", 0) + 1
     current = subset(state.get("files", {}), "terraform/")
     failures = failed_gates(state) if attempt > 1 else []
     feedback = build_feedback(attempt - 1, failures) if failures else ""
-    tier = state.get("tier")
+    tier = architect_tier(state.get("route", {}), attempt)
     response = ask(
         ctx.model_router(),
         "architect",
@@ -60,6 +66,7 @@ def architect(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     return {
         "attempt": attempt,
         "attempt_log": log,
+        "tier": tier or "standard",
         "files": files,
         "feedback": feedback,
         "repairs": removed,

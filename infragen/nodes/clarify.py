@@ -33,9 +33,20 @@ def refusal_for(spec: Spec, backend: str) -> str:
     return ""
 
 
+def classify(request: str, *, offline: bool) -> dict[str, Any]:
+    """Route the request; offline runs use the keyword baseline (no embedding model to load)."""
+    from infragen.router import route
+
+    return route(request, use_embeddings=not offline).model_dump(mode="json")
+
+
 def clarify(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     ctx = runtime.context
     request = state["request"]
+    routed = classify(request, offline=ctx.settings.offline)
+    if routed["class"] == "out_of_scope" and not ctx.settings.offline:
+        # refused before any token is spent; offline runs let the deterministic parser decide
+        return {"route": routed, "refusal": f"not an infrastructure request ({routed['reason']})"}
     response = ask(
         ctx.model_router(),
         "clarifier",
@@ -48,7 +59,8 @@ def clarify(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     data = extract_json(response.content)
     data["request"] = request
     spec = Spec.model_validate(data)
-    update: dict[str, Any] = {"spec": spec.model_dump(), "calls": [call_record("clarifier", response)]}
+    update: dict[str, Any] = {"spec": spec.model_dump(), "route": routed,
+                              "calls": [call_record("clarifier", response)]}
     refusal = refusal_for(spec, response.backend)
     if refusal:
         update["refusal"] = refusal

@@ -130,3 +130,10 @@ def test_last_attempt_failure_is_reported_not_passed(scripted, tmp_path):
     assert result.gates["validate"]["status"] == "passed"  # a passing gate is not blamed
     assert (tmp_path / "out" / "terraform" / "main.tf").exists()
     assert json.loads((tmp_path / "out" / "report.json").read_text())["status"] == "failed"
+
+
+def test_simple_request_escalates_architect_tier_after_failure(scripted, tmp_path):
+    models = scripted(scripted_answers([BROKEN, FIXED]))
+    generate("sns topic for alerts", output_dir=tmp_path / "out", models=models)
+    tiers = [r.tier for r in models.requests["architect"]]
+    assert tiers == ["lightweight", None]  # None: the architect task's own (standard) tier
