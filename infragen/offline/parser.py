@@ -78,6 +78,19 @@ def _count_before(tokens: list[str], start: int) -> int | None:
     return None
 
 
+_GAP_WORDS = frozenset({"of", "with", "running", "using"}) | set(v.SIZES)
+
+
+def _attaches(
+    tokens: list[str], phrase: tuple[str, ...], kind: str, previous: _Match, start: int
+) -> bool:
+    """'rds instance', 'auto scaling group of 3 small instances': the noun belongs to the match before."""
+    if len(phrase) != 1 or phrase[0] not in v.ATTACHING_NOUNS or previous.kind == kind:
+        return False
+    gap = tokens[previous.end : start]
+    return all(t in _GAP_WORDS or v.to_number(t) is not None for t in gap) and len(gap) <= 3
+
+
 def _match_keywords(tokens: list[str]) -> list[_Match]:
     table = _keyword_table()
     matches: list[_Match] = []
@@ -89,17 +102,12 @@ def _match_keywords(tokens: list[str]) -> list[_Match]:
             plural = window[:-1] + (window[-1][:-1],) if window and window[-1].endswith("s") else ()
             if window == phrase or plural == phrase:
                 previous = matches[-1] if matches else None
-                attaches = (
-                    n == 1
-                    and phrase[0] in v.ATTACHING_NOUNS
-                    and previous is not None
-                    and previous.kind != kind
-                    and previous.end >= i - 1
-                )
-                if not attaches:
-                    matches.append(
-                        _Match(kind, " ".join(phrase), i, i + n, _count_before(tokens, i))
-                    )
+                count = _count_before(tokens, i)
+                if previous is not None and _attaches(tokens, phrase, kind, previous, i):
+                    if count is not None:
+                        previous.count = count
+                else:
+                    matches.append(_Match(kind, " ".join(phrase), i, i + n, count))
                 i += n
                 break
         else:
