@@ -67,7 +67,7 @@ def classify_signals(signals: Signals) -> Route:
     found = signals.components
     if signals.destructive:
         return _route("out_of_scope", 0.9, "asks to act on live resources, not to build new ones")
-    if not found and not signals.infra_terms:
+    if not found and not signals.infra_terms and not signals.complex_cues:
         return _route("out_of_scope", 0.9, "names no cloud component or infrastructure term")
     if signals.question and not signals.build_verb:
         return _route("out_of_scope", 0.7, "a question, not a request to build infrastructure")

@@ -54,9 +54,9 @@ class Router:
         pending = [i for i, r in enumerate(routes) if r.confidence < self._weights.baseline_accept]
         if pending:
             decided = self._classify([requests[i] for i in pending], [signals[i] for i in pending])
-            for index, route in zip(pending, decided):
+            for index, route in zip(pending, decided, strict=True):
                 routes[index] = route
-        return [self._ask_judge(text, r) for text, r in zip(requests, routes)]
+        return [self._ask_judge(text, r) for text, r in zip(requests, routes, strict=True)]
 
     def _classify(self, texts: list[str], signals: list[Signals]) -> list[Route]:
         import numpy as np
@@ -67,7 +67,7 @@ class Router:
         structure = np.array([s.as_features() for s in signals], dtype=np.float32)
         features = join_features(self._embedder.encode(texts), structure, weights.signal_scale)
         routes = []
-        for row, signal in zip(predict_proba(weights, features), signals):
+        for row, signal in zip(predict_proba(weights, features), signals, strict=True):
             best = int(row.argmax())
             klass, confidence = LABELS[best], float(row[best])
             named = f"; named: {', '.join(signal.components)}" if signal.components else ""

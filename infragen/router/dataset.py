@@ -25,7 +25,9 @@ class Example(BaseModel):
 
 def load_examples(split: Split | None = None, path: Path = DEFAULT_DATASET) -> list[Example]:
     if not path.is_file():
-        raise ConfigError(f"routing dataset not found: {path}",
-                          "run from a source checkout, or pass the path to requests.jsonl")
+        raise ConfigError(
+            f"routing dataset not found: {path}",
+            "run from a source checkout, or pass the path to requests.jsonl",
+        )
     rows = [Example.model_validate(json.loads(line)) for line in path.read_text().splitlines()]
     return [row for row in rows if split is None or row.split == split]

@@ -35,7 +35,9 @@ def out_of_fold(features: np.ndarray, labels: list[str]) -> np.ndarray:
     folds = np.arange(len(labels)) % FOLDS
     for fold in range(FOLDS):
         held = folds == fold
-        weights, bias = fit_softmax(features[~held], [y for y, h in zip(labels, held) if not h])
+        weights, bias = fit_softmax(
+            features[~held], [y for y, h in zip(labels, held, strict=True) if not h]
+        )
         probabilities[held] = softmax(features[held] @ weights + bias)
     return probabilities
 
@@ -83,12 +85,16 @@ def fit(dataset: Path = DEFAULT_DATASET, embedder: Embedder | None = None) -> Cl
 
     def oof_accuracy(scale: float) -> float:
         probabilities = out_of_fold(join_features(embeddings, signals, scale), labels)
-        return float(np.mean([LABELS[i] == y for i, y in zip(probabilities.argmax(1), labels)]))
+        return float(
+            np.mean([LABELS[i] == y for i, y in zip(probabilities.argmax(1), labels, strict=True)])
+        )
 
     scale = max(SIGNAL_SCALES, key=oof_accuracy)
     features = join_features(embeddings, signals, scale)
     probabilities = out_of_fold(features, labels)
-    correct = np.array([LABELS[i] == y for i, y in zip(probabilities.argmax(1), labels)])
+    correct = np.array(
+        [LABELS[i] == y for i, y in zip(probabilities.argmax(1), labels, strict=True)]
+    )
     weights, bias = fit_softmax(features, labels)
     return ClassifierWeights(
         labels=list(LABELS),
@@ -105,5 +111,12 @@ def fit(dataset: Path = DEFAULT_DATASET, embedder: Embedder | None = None) -> Cl
 if __name__ == "__main__":
     fitted = fit(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DATASET)
     fitted.save()
-    print(fitted.fitted_on, "thresholds", fitted.thresholds, "scale", fitted.signal_scale,
-          "baseline_accept", fitted.baseline_accept)
+    print(
+        fitted.fitted_on,
+        "thresholds",
+        fitted.thresholds,
+        "scale",
+        fitted.signal_scale,
+        "baseline_accept",
+        fitted.baseline_accept,
+    )

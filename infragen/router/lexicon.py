@@ -51,10 +51,16 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("subnet", r"subnets?"),
     ("security_group", r"security groups?|firewall|\bnacl\b|network acl|ingress|egress"),
     ("vpc", r"\bvpcs?\b|virtual private cloud|network\b"),
-    ("ec2", r"\bec2\b|\binstances?\b|virtual machines?|\bvms?\b|servers?\b|\bbox\b|bastion|key ?pair|wordpress"),
+    (
+        "ec2",
+        r"\bec2\b|\binstances?\b|virtual machines?|\bvms?\b|servers?\b|\bbox\b|bastion|key ?pair|wordpress",
+    ),
     ("cicd", r"codebuild|codepipeline|codecommit|codedeploy|pipeline"),
-    ("other_service", r"transfer family|\bsftp\b|mediaconvert|quicksight|global accelerator"
-                      r"|amazon connect|aws_connect|organization|\bsso\b|\bscps?\b"),
+    (
+        "other_service",
+        r"transfer family|\bsftp\b|mediaconvert|quicksight|global accelerator"
+        r"|amazon connect|aws_connect|organization|\bsso\b|\bscps?\b",
+    ),
 )
 
 # The class definition itself: any of these makes a request complex whatever its size.
@@ -90,7 +96,8 @@ QUESTION = re.compile(
 
 INFRA_TERMS = re.compile(
     r"\baws\b|amazon|infrastructure|terraform|\bcloud\b|cluster|environment|architecture|platform"
-    r"|stack|deployment|resource|service|backend|web ?app|website|application",
+    r"|stack|deployment|resource|service|backend|web ?app|website|application"
+    r"|\b(us|eu|ap|sa|ca|me|af)-[a-z]+-\d\b",
     re.IGNORECASE,
 )
 

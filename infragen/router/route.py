@@ -38,5 +38,10 @@ class Route(BaseModel):
 
     @classmethod
     def of(cls, klass: RouteClass, confidence: float, reason: str, stage: Stage) -> Route:
-        return cls(klass=klass, tier=tier_for(klass), confidence=round(confidence, 3),
-                   reason=reason, stage=stage)
+        return cls(
+            klass=klass,
+            tier=tier_for(klass),
+            confidence=round(confidence, 3),
+            reason=reason,
+            stage=stage,
+        )

@@ -1,0 +1,59 @@
+"""Baseline vs cascade on the held-out routing split: accuracy, per-class precision/recall,
+confusion matrix and per-request latency (model already loaded). Writes .bench/router.json.
+
+Run: `.venv/bin/python benchmarks/bench_router.py`
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from infragen.router import Router, baseline_route
+from infragen.router.dataset import load_examples
+from infragen.router.evaluation import PREDICTED, Evaluation, evaluate
+
+OUT = Path(".bench") / "router.json"
+
+
+def show(result: Evaluation) -> None:
+    print(f"\n== {result.name}: {result.examples} held-out requests")
+    print(
+        f"accuracy {result.accuracy:.3f}  tier accuracy {result.tier_accuracy:.3f}  "
+        f"p50 {result.p50_ms:.2f} ms  p95 {result.p95_ms:.2f} ms  stages {result.stages}"
+    )
+    for klass, s in result.per_class.items():
+        print(f"  {klass:<13} precision {s.precision:.3f}  recall {s.recall:.3f}  n={s.support}")
+    print("  confusion (rows true, columns predicted): " + " ".join(p[:8] for p in PREDICTED))
+    for truth, row in result.confusion.items():
+        print(f"  {truth:<13} " + " ".join(f"{row[p]:>8}" for p in PREDICTED))
+
+
+def main() -> None:
+    examples = load_examples("heldout")
+    baseline = evaluate("baseline", baseline_route, examples)
+    router = Router()
+    started = time.perf_counter()
+    router.route("warm up: load the embedding model")
+    load_s = time.perf_counter() - started
+    cascade = evaluate("cascade", router.route, examples)
+    for result in (baseline, cascade):
+        show(result)
+    print(
+        f"\nmodel load {load_s:.2f} s; cascade - baseline accuracy "
+        f"{100 * (cascade.accuracy - baseline.accuracy):+.1f} points"
+    )
+    OUT.parent.mkdir(exist_ok=True)
+    report = {
+        "baseline": baseline.model_dump(),
+        "cascade": cascade.model_dump(),
+        "model_load_s": round(load_s, 3),
+        "embeddings_used": router.use_embeddings,
+    }
+    OUT.write_text(json.dumps(report, indent=1) + "\n")
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()

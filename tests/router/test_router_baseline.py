@@ -1,0 +1,145 @@
+"""The baseline stage, the Route contract, the dataset and the scoring, without torch."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from infragen.router import Route, Router, baseline_route, read_signals, tier_for
+from infragen.router.classifier import ClassifierWeights
+from infragen.router.dataset import load_examples
+from infragen.router.evaluation import evaluate, score
+from infragen.router.route import LABELS
+
+
+@pytest.mark.parametrize(
+    ("request_text", "klass", "tier"),
+    [
+        ("create vpc with rds", "simple", "lightweight"),
+        ("an s3 bucket", "simple", "lightweight"),
+        ("vpc, subnets and an rds postgres database with a security group", "standard", "standard"),
+        ("three-tier web application with load balancer and a database", "complex", "standard"),
+        ("HIPAA compliant data platform for patient records", "complex", "standard"),
+        ("destroy all my databases", "out_of_scope", "refused"),
+        ("what's the weather in Paris tomorrow?", "out_of_scope", "refused"),
+        ("write a poem about the ocean", "out_of_scope", "refused"),
+    ],
+)
+def test_baseline_routes_clear_requests(request_text, klass, tier):
+    route = baseline_route(request_text)
+    assert (route.klass, route.tier) == (klass, tier)
+    assert route.reason.startswith("baseline:")
+
+
+def test_signals_count_distinct_components_not_repeats():
+    signals = read_signals("two ec2 instances and three more ec2 instances")
+    assert signals.components == ["ec2"]
+    assert len(signals.as_features()) == 12
+
+
+def test_route_serialises_class_keyword():
+    payload = json.loads(Route.of("simple", 0.9, "why", "baseline").model_dump_json())
+    assert payload["class"] == "simple" and "klass" not in payload
+    assert Route.model_validate(payload).klass == "simple"
+
+
+def test_every_class_has_a_tier():
+    assert [tier_for(k) for k in (*LABELS, "uncertain")] == [
+        "lightweight",
+        "standard",
+        "standard",
+        "refused",
+        "standard",
+    ]
+
+
+def test_importing_router_does_not_import_torch():
+    code = "import sys, infragen.router; print('torch' in sys.modules, 'numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_missing_embedding_extra_falls_back_to_baseline(monkeypatch):
+    monkeypatch.setattr("infragen.router.cascade.missing_modules", lambda: ["torch"])
+    router = Router()
+    route = router.route("create vpc with rds")
+    assert not router.use_embeddings
+    assert route.klass == "simple" and "baseline only" in route.reason
+
+
+class ZeroEmbedder:
+    """Stands in for MiniLM: every request looks alike, so the classifier cannot decide."""
+
+    loaded = True
+
+    def load(self) -> None:
+        return None
+
+    def encode(self, texts):
+        return np.zeros((len(texts), 384), dtype=np.float32)
+
+
+def _undecided_weights(tmp_path):
+    weights = ClassifierWeights(
+        labels=list(LABELS),
+        weights=np.zeros((396, 4)).tolist(),
+        bias=[0.0] * 4,
+        thresholds=dict.fromkeys(LABELS, 0.5),
+        baseline_accept=0.9,
+        signal_scale=1.0,
+    )
+    path = tmp_path / "weights.json"
+    weights.save(path)
+    return path
+
+
+def test_low_probability_becomes_uncertain_and_routes_standard(tmp_path):
+    router = Router(weights_path=_undecided_weights(tmp_path), embedder=ZeroEmbedder())
+    router.use_embeddings = True
+    route = router.route("create vpc with rds")
+    assert (route.klass, route.tier, route.stage) == ("uncertain", "standard", "embedding")
+
+
+def test_judge_settles_uncertain_routes_only(tmp_path):
+    calls = []
+
+    def judge(request, route):
+        calls.append(request)
+        return Route.of("simple", 0.8, "judge: one small component", "judge")
+
+    router = Router(weights_path=_undecided_weights(tmp_path), embedder=ZeroEmbedder(), judge=judge)
+    router.use_embeddings = True
+    routes = router.route_many(["create vpc with rds", "destroy all my databases"])
+    assert [r.stage for r in routes] == ["judge", "baseline"]
+    assert calls == ["create vpc with rds"]
+
+
+def test_dataset_is_large_labelled_and_split():
+    rows = load_examples()
+    assert len(rows) >= 200 and len({r.id for r in rows}) == len(rows)
+    for split in ("train", "heldout"):
+        assert {r.label for r in rows if r.split == split} == set(LABELS)
+    assert sum(r.label == "out_of_scope" for r in rows) >= 60
+
+
+def test_score_counts_uncertain_as_a_miss_but_right_tier():
+    examples = load_examples("heldout")[:2]
+    routes = [
+        Route.of("uncertain", 0.3, "x", "embedding"),
+        Route.of(examples[1].label, 1, "y", "baseline"),
+    ]
+    result = score("t", examples, routes, [1.0, 3.0])
+    assert result.accuracy == 0.5
+    assert result.confusion[examples[0].label]["uncertain"] == 1
+    assert result.p50_ms == 2.0
+
+
+def test_baseline_on_heldout_keeps_its_measured_floor():
+    """Measured 0.857 accuracy, 0.971 out-of-scope recall; guard against regressions."""
+    result = evaluate("baseline", baseline_route, load_examples("heldout"))
+    assert result.accuracy >= 0.82
+    assert result.per_class["out_of_scope"].recall >= 0.95
