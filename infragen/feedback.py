@@ -9,7 +9,7 @@ from infragen.domain import Finding, GateResult
 from infragen.prompting import render_text
 
 MAX_SECURITY_GROUPS = 5
-MAX_RESOURCES_PER_GROUP = 3
+MAX_RESOURCES_PER_GROUP = 2
 
 
 def _where(f: Finding) -> str:
