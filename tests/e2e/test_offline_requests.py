@@ -39,7 +39,12 @@ def test_offline_request_passes_every_gate(request_text, offline_settings, tmp_p
     assert report["gates"]["validate"]["status"] == "passed"
     assert report["gates"]["completeness"]["status"] == "passed"
     security = report["gates"]["security"]
-    assert security["status"] == "passed" and security["findings"] == []
+    assert security["status"] == "passed"
+    failed_checks = [f for f in security["findings"] if f["severity"] != "info"]
+    assert failed_checks == []
+    # the only findings left are skips written into the code, each with its justification
+    assert all(f["message"].endswith(")") and "suppressed in code" in f["message"]
+               for f in security["findings"])
     assert "checkov" in security["engine"].lower()
     assert report["gates"]["ansible"]["status"] == "passed"
     assert report["gates"]["plan"]["status"] == "skipped" and report["gates"]["plan"]["reason"]
