@@ -13,7 +13,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,router]'
 	touch $(STAMP)
 
 demo: setup
@@ -26,12 +26,19 @@ test: setup
 test-slow: setup
 	$(BIN)/python -m pytest -m slow
 
+test-local-llm: setup
+	$(BIN)/pip install --quiet -e '.[llama-cpp]'  # builds llama-cpp-python from source: about 6 minutes
+	$(BIN)/python -m pytest -m local_llm tests/models
+
 lint: setup
 	$(BIN)/ruff check infragen tests scripts benchmarks
 	$(BIN)/ruff format --check infragen tests scripts benchmarks
 
 bench: setup
-	$(BIN)/python -m benchmarks
+	$(BIN)/python benchmarks/bench_router.py
+	$(BIN)/python benchmarks/bench_schema.py
+	$(BIN)/python benchmarks/bench_checkov.py
+	$(BIN)/python benchmarks/bench_intent.py
 
 graph: setup
 	$(BIN)/infragen graph > graph/graph.mmd
