@@ -110,11 +110,7 @@ def _fill_others(
         purpose = next((tokens[i + 1] for i, t in enumerate(tokens[:-1]) if t == "for"), "data")
         r.option("s3", "purpose", purpose if purpose.isalpha() else "data")
     if "lambda" in r.components:
-        r.option(
-            "lambda",
-            "runtime",
-            "nodejs22.x" if "node" in tokens or "nodejs" in tokens else "python3.13",
-        )
+        r.option("lambda", "runtime", "python3.13", "Write the Lambda function in Python 3.13.")
     for kind in (
         "s3",
         "sqs",
