@@ -14,7 +14,7 @@ _SECRET_PATTERNS = [
     (
         "plaintext-password",
         re.compile(
-            r'^\s*(?:master_)?(?:password|passwd|secret|auth_token|secret_key|access_key)\s*=\s*"(?![$"])[^"]{4,}"',
+            r'^\s*(?:\w+_)?(?:password|passwd|secret|auth_token|secret_key|access_key)\s*=\s*"(?![$"])[^"]{4,}"',
             re.M | re.I,
         ),
     ),
