@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from infragen.blueprints.registry import load_catalogue
+from infragen.blueprints.zones import zones
 from infragen.domain import ComponentSpec, Spec
 from infragen.offline import vocabulary as v
 
@@ -115,6 +116,10 @@ def _match_keywords(tokens: list[str]) -> list[_Match]:
     return matches
 
 
+def _needs_vpc(kind: str) -> bool:
+    return kind == "vpc" or "vpc" in load_catalogue().get(kind).implies
+
+
 class _Reader:
     """Collects components, options and assumptions while reading one request."""
 
@@ -142,6 +147,10 @@ class _Reader:
                 spec.options["_counted"] = True
         if "aurora" in self.components:
             self.components.pop("rds", None)
+        if "asg" in self.components and "ec2" in self.components:
+            # "web servers ... with auto scaling": the servers are the group's instances.
+            servers = self.components.pop("ec2")
+            self.components["asg"].count = max(self.components["asg"].count, servers.count)
         subnet_counts = [m.count for m in matches if m.phrase.startswith("subnet") and m.count]
         if az_count is None and subnet_counts:
             az_count = min(max(subnet_counts), v.MAX_AZ)
@@ -150,10 +159,16 @@ class _Reader:
             )
         if az_count is None:
             az_count = DEFAULT_AZ_COUNT
-            if self.components:
+            if any(_needs_vpc(kind) for kind in self.components):
                 self.assumptions.append(
                     f"Spread subnets across {DEFAULT_AZ_COUNT} availability zones."
                 )
+        available = len(zones(region, v.MAX_AZ))
+        if az_count > available:
+            self.assumptions.append(
+                f"{region} has {available} zones for new accounts: using {available}."
+            )
+            az_count = available
         if "vpc" in self.components:
             self.components["vpc"].count = 1
         self._options(tokens, classes, domain_match.group(1) if domain_match else None)
