@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -26,6 +26,7 @@ class Component(BaseModel):
     keywords: list[str] = Field(default_factory=list)
     implies: list[str] = Field(default_factory=list)
     network: NetworkNeed = ""
+    defaults: dict[str, Any] = Field(default_factory=dict)
     file: str
     expected: list[ExpectedType] = Field(default_factory=list)
 

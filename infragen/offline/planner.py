@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from infragen.blueprints.registry import Catalogue, Component, load_catalogue
 from infragen.domain import ComponentSpec, ExpectedResource, Plan, Spec
+from infragen.offline.sanitise import sanitise
 
 # Foundations first, so templates that reference them read top to bottom.
 _FIRST = ("kms", "vpc", "instance_profile", "sns", "log_bucket")
@@ -12,14 +13,14 @@ _FIRST = ("kms", "vpc", "instance_profile", "sns", "log_bucket")
 
 def _add_implied(components: dict[str, ComponentSpec], cat: Catalogue, notes: list[str]) -> None:
     if "alb" in components and not {"ec2", "asg"} & components.keys():
-        components["asg"] = ComponentSpec(kind="asg", count=2, options={"web_server": "nginx"})
+        components["asg"] = sanitise(ComponentSpec(kind="asg", count=2), cat.get("asg"))
         notes.append("alb needs targets: added an auto scaling group of 2 nginx instances.")
     pending = list(components)
     while pending:
         kind = pending.pop(0)
         for implied in cat.get(kind).implies:
             if implied not in components:
-                components[implied] = ComponentSpec(kind=implied)
+                components[implied] = sanitise(ComponentSpec(kind=implied), cat.get(implied))
                 notes.append(f"{kind} needs {implied}: added it.")
                 pending.append(implied)
 
@@ -91,7 +92,7 @@ def plan_spec(spec: Spec) -> Plan:
         for c in spec.components
         if c.kind not in cat.components
     ]
-    components = {c.kind: c.model_copy(deep=True) for c in known}
+    components = {c.kind: sanitise(c, cat.get(c.kind)) for c in known}
     explicit = set(components)
     _add_implied(components, cat, notes)
     _configure_network(components, explicit, cat)
