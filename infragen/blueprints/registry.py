@@ -26,6 +26,7 @@ class Component(BaseModel):
     keywords: list[str] = Field(default_factory=list)
     implies: list[str] = Field(default_factory=list)
     network: NetworkNeed = ""
+    countable: bool = False
     defaults: dict[str, Any] = Field(default_factory=dict)
     file: str
     expected: list[ExpectedType] = Field(default_factory=list)

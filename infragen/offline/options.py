@@ -10,6 +10,11 @@ if TYPE_CHECKING:
     from infragen.offline.parser import _Reader
 
 
+_FILLER = frozenset(
+    {"my", "our", "the", "a", "an", "storing", "keeping", "all", "some", "app", "application"}
+)
+
+
 def _has_phrase(tokens: list[str], phrase: str) -> bool:
     words = phrase.split()
     n = len(words)
@@ -57,7 +62,6 @@ def _fill_databases(r: _Reader, tokens: list[str], classes: list[str], size: str
                  "" if multi_az is not None else "Run the database Multi-AZ for failover.")  # fmt: skip
         m = v.STORAGE_GB.search(" ".join(tokens))
         r.option("rds", "storage_gb", max(20, min(int(m.group(1)), 65536)) if m else 20)
-        r.components["rds"].count = 1
     if "aurora" in r.components:
         flavour = "aurora-mysql" if engine == "mysql" else "aurora-postgresql"
         r.option("aurora", "engine", flavour,
@@ -105,30 +109,23 @@ def _fill_others(
     if "route53" in r.components:
         r.option("route53", "domain", domain or "example.com",
                  "" if domain else "Use example.com as the zone name; set var.domain_name.")  # fmt: skip
-        r.components["route53"].count = 1
     if "s3" in r.components:
-        purpose = next((tokens[i + 1] for i, t in enumerate(tokens[:-1]) if t == "for"), "data")
-        r.option("s3", "purpose", purpose if purpose.isalpha() else "data")
+        after_for = [
+            w for i, t in enumerate(tokens[:-1]) if t == "for" for w in tokens[i + 1 : i + 4]
+        ]
+        purpose = next((w for w in after_for if w.isalpha() and w not in _FILLER), "data")
+        r.option("s3", "purpose", purpose[:12])
     if "lambda" in r.components:
         r.option("lambda", "runtime", "python3.13", "Write the Lambda function in Python 3.13.")
-    for kind in (
-        "s3",
-        "sqs",
-        "sns",
-        "dynamodb",
-        "ecr",
-        "lambda",
-        "bastion",
-        "alb",
-        "kms",
-        "monitoring",
-    ):
-        if kind in r.components:
-            r.components[kind].count = 1
+
+
+def _size(tokens: list[str]) -> str:
+    return next((size for size in v.SIZES if size in tokens), "small")
 
 
 def fill_options(r: _Reader, tokens: list[str], classes: list[str], domain: str | None) -> None:
-    size = r._size(tokens)
+    """Read each requested component's options from the request's words."""
+    size = _size(tokens)
     _fill_databases(r, tokens, classes, size)
     _fill_compute(r, tokens, classes, size)
     _fill_others(r, tokens, classes, size, domain)

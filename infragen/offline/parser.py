@@ -16,6 +16,7 @@ from infragen.blueprints.registry import load_catalogue
 from infragen.blueprints.zones import zones
 from infragen.domain import ComponentSpec, Spec
 from infragen.offline import vocabulary as v
+from infragen.offline.options import fill_options
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_AZ_COUNT = 2
@@ -132,48 +133,16 @@ class _Reader:
 
     def read(self) -> Spec:
         region = self._region()
-        az_count = self._az_count()
         classes = v.INSTANCE_CLASS.findall(self.text)
         text = v.INSTANCE_CLASS.sub(" ", self.text)
         domain_match = v.DOMAIN.search(text)
-        text = v.DOMAIN.sub(" ", text)
-        text = _take_unsupported(text, self.unknown)
+        text = _take_unsupported(v.DOMAIN.sub(" ", text), self.unknown)
         tokens = _tokens(text)
         matches = _match_keywords(tokens)
-        for m in matches:
-            spec = self.components.setdefault(m.kind, ComponentSpec(kind=m.kind))
-            if m.count is not None:
-                spec.count = max(spec.count, m.count) if spec.options.get("_counted") else m.count
-                spec.options["_counted"] = True
-        if "aurora" in self.components:
-            self.components.pop("rds", None)
-        if "asg" in self.components and "ec2" in self.components:
-            # "web servers ... with auto scaling": the servers are the group's instances.
-            servers = self.components.pop("ec2")
-            self.components["asg"].count = max(self.components["asg"].count, servers.count)
-        subnet_counts = [m.count for m in matches if m.phrase.startswith("subnet") and m.count]
-        if az_count is None and subnet_counts:
-            az_count = min(max(subnet_counts), v.MAX_AZ)
-            self.assumptions.append(
-                f"Read '{az_count} subnets' as one subnet per tier in each of {az_count} AZs."
-            )
-        if az_count is None:
-            az_count = DEFAULT_AZ_COUNT
-            if any(_needs_vpc(kind) for kind in self.components):
-                self.assumptions.append(
-                    f"Spread subnets across {DEFAULT_AZ_COUNT} availability zones."
-                )
-        available = len(zones(region, v.MAX_AZ))
-        if az_count > available:
-            self.assumptions.append(
-                f"{region} has {available} zones for new accounts: using {available}."
-            )
-            az_count = available
-        if "vpc" in self.components:
-            self.components["vpc"].count = 1
-        self._options(tokens, classes, domain_match.group(1) if domain_match else None)
-        for spec in self.components.values():
-            spec.options.pop("_counted", None)
+        self._collect(matches)
+        self._merge_overlaps()
+        az_count = self._settle_az_count(region, matches)
+        fill_options(self, tokens, classes, domain_match.group(1) if domain_match else None)
         if not self.components:
             self.assumptions.clear()
         return Spec(
@@ -185,6 +154,44 @@ class _Reader:
             assumptions=self.assumptions,
             unknown=list(dict.fromkeys(self.unknown)),
         )
+
+    def _collect(self, matches: list[_Match]) -> None:
+        """One component per kind; its count is the largest number any of its mentions carried."""
+        counted: set[str] = set()
+        for m in matches:
+            spec = self.components.setdefault(m.kind, ComponentSpec(kind=m.kind))
+            if m.count is not None:
+                spec.count = max(spec.count, m.count) if m.kind in counted else m.count
+                counted.add(m.kind)
+        if "vpc" in self.components:
+            self.components["vpc"].count = 1
+
+    def _merge_overlaps(self) -> None:
+        if "aurora" in self.components:
+            # "aurora postgres database": the database is the cluster, not a second RDS instance.
+            self.components.pop("rds", None)
+        if "asg" in self.components and "ec2" in self.components:
+            # "web servers ... with auto scaling": the servers are the group's instances.
+            servers = self.components.pop("ec2")
+            self.components["asg"].count = max(self.components["asg"].count, servers.count)
+
+    def _settle_az_count(self, region: str, matches: list[_Match]) -> int:
+        az_count = self._az_count()
+        subnet_counts = [m.count for m in matches if m.phrase.startswith("subnet") and m.count]
+        if az_count is None and subnet_counts:
+            az_count = min(max(subnet_counts), v.MAX_AZ)
+            self.assumptions.append(
+                f"Read '{az_count} subnets' as one subnet per tier in each of {az_count} AZs."
+            )
+        if az_count is None:
+            az_count = DEFAULT_AZ_COUNT
+            if any(_needs_vpc(kind) for kind in self.components):
+                self.assumptions.append(f"Spread subnets across {az_count} availability zones.")
+        available = len(zones(region, v.MAX_AZ))
+        if az_count > available:
+            self.assumptions.append(f"{region} has {available} zones for new accounts: using them.")
+            az_count = available
+        return az_count
 
     def _region(self) -> str:
         m = v.REGION.search(self.text)
@@ -199,23 +206,13 @@ class _Reader:
             return None
         return max(1, min(v.to_number(m.group(1)) or DEFAULT_AZ_COUNT, v.MAX_AZ))
 
-    def _size(self, tokens: list[str]) -> str:
-        for size in v.SIZES:
-            if size in tokens:
-                return size
-        return "small"
-
-    def _options(self, tokens: list[str], classes: list[str], domain: str | None) -> None:
-        from infragen.offline.options import fill_options  # one module per concern
-
-        fill_options(self, tokens, classes, domain)
-
     def _name(self) -> str:
         kinds = [k for k in self.components if k not in ("kms", "instance_profile")][:3]
         slug = "-".join(k.replace("_", "-") for k in kinds) or "infragen"
         return slug[:20].strip("-")
 
     def option(self, kind: str, key: str, value: Any, assumption: str = "") -> None:
+        """Set an option on a requested component, recording the assumption behind a default."""
         if kind in self.components:
             self.components[kind].options[key] = value
             if assumption:

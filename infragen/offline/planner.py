@@ -93,6 +93,11 @@ def plan_spec(spec: Spec) -> Plan:
         if c.kind not in cat.components
     ]
     components = {c.kind: sanitise(c, cat.get(c.kind)) for c in known}
+    notes += [
+        f"{c.kind} is built once per project: asked for {c.count}, planned 1."
+        for c in known
+        if c.count > 1 and components[c.kind].count == 1
+    ]
     explicit = set(components)
     _add_implied(components, cat, notes)
     _configure_network(components, explicit, cat)

@@ -63,5 +63,5 @@ def sanitise(spec: ComponentSpec, component: Component) -> ComponentSpec:
                 options[name] = component.defaults[name]
             else:
                 options.pop(name)
-    count = spec.count if isinstance(spec.count, int) else 1
-    return ComponentSpec(kind=spec.kind, count=max(1, min(count, v.MAX_COUNT)), options=options)
+    count = max(1, min(spec.count, v.MAX_COUNT)) if component.countable else 1
+    return ComponentSpec(kind=spec.kind, count=count, options=options)

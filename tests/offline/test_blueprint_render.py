@@ -192,3 +192,10 @@ def test_rendering_is_deterministic():
     plan = plan_spec(parse_request("queue with a dead letter queue and a lambda consumer"))
     assert render_terraform(plan) == render_terraform(plan)
     assert render_ansible(plan) == render_ansible(plan)
+
+
+def test_bucket_names_never_collide_with_the_access_log_bucket():
+    plan = plan_spec(parse_request("s3 bucket for logs"))
+    buckets = inventory_from_texts(terraform_texts(plan)).of_type("aws_s3_bucket")
+    names = [b.body["bucket"] for b in buckets]
+    assert len(names) == 2 and len(set(names)) == 2
