@@ -80,7 +80,7 @@ def _count_before(tokens: list[str], start: int) -> int | None:
     return None
 
 
-_GAP_WORDS = frozenset({"of", "with", "running", "using"}) | set(v.SIZES)
+_GAP_WORDS = frozenset({"of", "with", "running", "using"}) | set(v.SIZES) | v.ATTACHING_NOUNS
 
 
 def _attaches(
@@ -94,6 +94,7 @@ def _attaches(
 
 
 def _match_keywords(tokens: list[str]) -> list[_Match]:
+    """Longest keyword first, left to right; a match's count is the number just before it."""
     table = _keyword_table()
     matches: list[_Match] = []
     i = 0
@@ -113,6 +114,12 @@ def _match_keywords(tokens: list[str]) -> list[_Match]:
                 i += n
                 break
         else:
+            # A counted noun no component claims ("redis cluster with 3 nodes") counts for the
+            # component just before it.
+            previous = matches[-1] if matches else None
+            count = _count_before(tokens, i)
+            if previous and count and _attaches(tokens, (tokens[i],), "", previous, i):
+                previous.count = count
             i += 1
     return matches
 

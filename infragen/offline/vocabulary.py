@@ -60,6 +60,6 @@ STORAGE_GB = re.compile(r"\b(\d{1,5})\s*(?:gb|gib|g)\b")
 
 def to_number(word: str) -> int | None:
     """'3' -> 3, 'three' -> 3, anything else -> None."""
-    if word.isdigit():
+    if word.isascii() and word.isdigit():
         return int(word)
     return NUMBER_WORDS.get(word)

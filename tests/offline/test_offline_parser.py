@@ -52,6 +52,8 @@ def test_phrasings_name_the_right_components(text, expected):
         ("auto scaling group of 4 small instances", "asg", 4),
         ("aurora postgres with 3 instances", "aurora", 3),
         ("5 redis nodes", "elasticache", 5),
+        ("redis cluster with 3 nodes", "elasticache", 3),
+        ("a large aurora mysql cluster with 3 instances", "aurora", 3),
     ],
 )
 def test_counts_come_from_the_words_before_a_component(text, kind, count):
@@ -62,6 +64,19 @@ def test_noun_after_another_component_does_not_add_an_ec2_host():
     assert kinds("rds instance with 2 ec2 instances") == {"rds", "ec2"}
     assert component("rds instance with 2 ec2 instances", "ec2").count == 2
     assert kinds("postgres server") == {"rds"}
+
+
+def test_servers_with_auto_scaling_become_the_group():
+    spec = parse_request(
+        "web servers running apache behind an application load balancer with auto scaling"
+    )
+    assert {c.kind for c in spec.components} == {"alb", "asg"}
+    assert component("3 web servers with nginx in an auto scaling group", "asg").count == 3
+    assert spec.components[1].options["web_server"] == "apache"
+
+
+def test_aurora_absorbs_the_word_database():
+    assert kinds("aurora postgres database with 3 instances") == {"aurora"}
 
 
 def test_subnet_and_az_counts_set_the_az_count():
