@@ -33,7 +33,8 @@ class _Match:
 
 
 def _normalise(text: str) -> str:
-    return " ".join(text.lower().replace("\u2011", "-").split())
+    """Lower-case, one space between words; Terraform type names read as words (aws_route53_zone)."""
+    return " ".join(text.lower().replace("\u2011", "-").replace("_", " ").split())
 
 
 def _tokens(text: str) -> list[str]:
