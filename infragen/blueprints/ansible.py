@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from infragen.blueprints.render import context, environment
+from infragen.blueprints.render import complete, context, environment
 from infragen.domain import GeneratedFile, Plan
 
 _WEB = {
@@ -68,6 +68,7 @@ def _output_names(plan: Plan) -> list[str]:
 
 def render_ansible(plan: Plan) -> list[GeneratedFile]:
     """Render `ansible/playbook.yml` and `ansible/inventory.yml` for the plan."""
+    plan = complete(plan)
     ec2 = next((c for c in plan.components if c.kind == "ec2"), None)
     web_server = ec2.options.get("web_server", "") if ec2 else ""
     ctx = context(plan) | {

@@ -69,8 +69,21 @@ def _render_optional(name: str, ctx: dict[str, Any]) -> str:
     return template.render(ctx).strip("\n")
 
 
+def complete(plan: Plan) -> Plan:
+    """The plan with every implied component and default option in place.
+
+    A model may have written the plan; planning its components again is idempotent for an
+    offline plan and fills in whatever a model's plan left out, so templates never meet a
+    missing dependency or option.
+    """
+    from infragen.offline.planner import plan_spec  # deferred: the planner reads this catalogue
+
+    return plan_spec(plan.spec.model_copy(update={"components": plan.components}))
+
+
 def render_terraform(plan: Plan) -> list[GeneratedFile]:
     """Render the plan into a multi-file Terraform project under `terraform/`."""
+    plan = complete(plan)
     cat = load_catalogue()
     env = environment()
     base = context(plan)

