@@ -6,6 +6,7 @@ The inventory's groups are the ones `outputs.tf` writes into `ansible_inventory`
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -58,12 +59,15 @@ def inventory(plan: Plan) -> dict[str, Any]:
     return {"all": {"children": children}}
 
 
-def _output_names(plan: Plan) -> list[str]:
-    from infragen.blueprints.render import render_terraform
-    from infragen.tools.hcl import inventory_from_texts
+_OUTPUT = re.compile(r'^output "([\w-]+)"', re.M)
 
-    texts = {f.path.removeprefix("terraform/"): f.content for f in render_terraform(plan)}
-    return sorted(n for n in inventory_from_texts(texts).outputs if n != "ansible_inventory")
+
+def _output_names(plan: Plan) -> list[str]:
+    """Outputs the localhost play checks: every output the rendered outputs.tf declares."""
+    from infragen.blueprints.render import render_terraform
+
+    outputs = next(f.content for f in render_terraform(plan) if f.path == "terraform/outputs.tf")
+    return sorted(n for n in _OUTPUT.findall(outputs) if n != "ansible_inventory")
 
 
 def render_ansible(plan: Plan) -> list[GeneratedFile]:
