@@ -22,6 +22,10 @@ FORMATS = ("text", "json", "markdown", "sarif")
 
 
 def fail(error: InfragenError, verbose: bool = False) -> None:
+    if verbose:
+        import traceback
+
+        traceback.print_exception(error, file=sys.stderr)
     typer.echo(f"error: {error.one_line()}", err=True)
     raise typer.Exit(error.exit_code)
 
@@ -76,6 +80,10 @@ def generate(
 
     if fmt not in FORMATS:
         fail(InfragenError(f"--format {fmt!r} is not one of {', '.join(FORMATS)}", "pick one of them"))
+    if verbose:
+        import logging
+
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)
     try:
         overrides = {k: v for k, v in {
             "max_retries": max_retries, "fail_on": fail_on, "max_monthly_cost": max_monthly_cost,
