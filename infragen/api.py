@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from infragen.context import RunContext, build_models
 from infragen.errors import InfragenError, OutputDirError
+from infragen.intent.policies import load_policies
 from infragen.report import build_report, render_markdown
 from infragen.requests import check_request, slugify
 from infragen.settings import RunSettings
@@ -157,13 +158,14 @@ def generate(
     """
     settings = settings or RunSettings(**overrides)
     text = check_request(request, max_chars=settings.max_request_chars)
+    policies = load_policies(settings.policies)
     out = Path(output_dir) if output_dir else default_output_dir(text)
     if write:
         prepare_output_dir(out, force=force)
     run_id = uuid.uuid4().hex[:12]
     models = models if models is not None else build_models(settings, model_overrides, run_id)
     graph_input = {"request": text, "max_retries": settings.max_retries, "attempt": 0, "files": {},
-                   "output_dir": str(out)}
+                   "output_dir": str(out), "policies": [p.model_dump() for p in policies]}
     return execute(graph_input, run_id=run_id, out=out if write else None, settings=settings,
                    models=models, force=force, on_event=on_event)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,14 +11,16 @@ from typing import Any
 
 from infragen.api import GenerationResult
 from infragen.context import RunContext
+from infragen.domain import Finding, GateResult
 from infragen.errors import InfragenError
+from infragen.intent.policies import Policy, load_policies, policy_findings
 from infragen.nodes.finops import budget_gate
 from infragen.nodes.validate import validate_files
 from infragen.report import build_report
 from infragen.settings import RunSettings
 from infragen.tools.hcl import HclParseError, inventory_from_texts
 
-GATES = ("validate", "security", "cost", "ansible")
+GATES = ("validate", "security", "cost", "ansible", "policy")
 
 
 def read_project(path: Path) -> dict[str, str]:
@@ -37,10 +40,13 @@ def read_project(path: Path) -> dict[str, str]:
 def check_project(path: Path, *, settings: RunSettings, only: str | None = None) -> GenerationResult:
     if only is not None and only not in GATES:
         raise InfragenError(f"--only {only!r} is not one of schema, {', '.join(GATES)}", "pick one of them")
+    policies = load_policies(settings.policies)
     files = read_project(path)
     ctx = RunContext(settings=settings)
     gates: dict[str, dict[str, Any]] = {}
     state: dict[str, Any] = {"request": f"check {path}", "files": files}
+    if only == "policy" and not policies:
+        raise InfragenError("--only policy needs at least one --policy FILE.rego", "add --policy")
     wanted = (only,) if only else GATES
     try:
         if "validate" in wanted:
@@ -68,11 +74,30 @@ def check_project(path: Path, *, settings: RunSettings, only: str | None = None)
 
             gates["ansible"] = check_ansible({k: v for k, v in files.items() if k.startswith("ansible/")},
                                              ctx).model_dump()
+        if policies and only in (None, "policy"):
+            gates["policy"] = policy_gate(policies, files).model_dump()
     finally:
         shutil.rmtree(ctx.workspace, ignore_errors=True)
     state["gates"] = gates
     report = build_report(state, output_dir=str(path), run_id=uuid.uuid4().hex[:12])
     return GenerationResult(report=report, files=files)
+
+
+def policy_gate(policies: list[Policy], files: dict[str, str]) -> GateResult:
+    """Every `--policy` on the offline plan document of the project's Terraform."""
+    from infragen.intent.plan_document import build_plan_document
+
+    started = time.perf_counter()
+    tf = {k: v for k, v in files.items() if k.startswith("terraform/")}
+    try:
+        plan_doc = build_plan_document(tf)
+    except HclParseError as exc:
+        return GateResult(name="policy", status="failed", engine="regorus",
+                          findings=[Finding(gate="policy", message=str(exc))])
+    findings = policy_findings(policies, plan_doc, gate="policy")
+    return GateResult(name="policy", status="failed" if findings else "passed",
+                      engine=f"regorus, {len(policies)} policies on the offline plan document",
+                      findings=findings, duration_s=round(time.perf_counter() - started, 3))
 
 
 def ctx_dir(ctx: RunContext, files: dict[str, str], prefix: str) -> Path:

@@ -71,6 +71,7 @@ def generate(
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Lowest Checkov severity that fails (LOW|MEDIUM|HIGH|CRITICAL).")] = None,
     max_monthly_cost: Annotated[Optional[float], typer.Option("--max-monthly-cost", help="Exit 1 when the estimate exceeds this USD amount.")] = None,
     budget_tokens: Annotated[Optional[int], typer.Option("--budget-tokens", help="Token cap for this run.")] = None,
+    policy: Annotated[list[Path], typer.Option("--policy", help="Rego intent policy the project must pass (repeatable).")] = [],
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Show tracebacks and debug logs.")] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")] = False,
 ) -> None:
@@ -87,7 +88,7 @@ def generate(
     try:
         overrides = {k: v for k, v in {
             "max_retries": max_retries, "fail_on": fail_on, "max_monthly_cost": max_monthly_cost,
-            "budget_tokens": budget_tokens,
+            "budget_tokens": budget_tokens, "policies": policy or None,
         }.items() if v is not None}
         settings = RunSettings(offline=offline, no_cache=no_cache, plan=plan, allow_exec=allow_exec, **overrides)
         settings_models = parse_model_overrides(model)
@@ -125,10 +126,11 @@ def resume(
 @app.command()
 def check(
     paths: Annotated[list[Path], typer.Argument(help="Project directories (or .tf files with --only schema).")],
-    only: Annotated[Optional[str], typer.Option("--only", help="Run one gate: schema | validate | security | cost | ansible.")] = None,
+    only: Annotated[Optional[str], typer.Option("--only", help="Run one gate: schema | validate | security | cost | ansible | policy.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="text | json | markdown | sarif")] = "text",
     fail_on: Annotated[str, typer.Option("--fail-on", help="Lowest Checkov severity that fails.")] = "LOW",
     max_monthly_cost: Annotated[Optional[float], typer.Option("--max-monthly-cost", help="Exit 1 when the estimate exceeds this USD amount.")] = None,
+    policy: Annotated[list[Path], typer.Option("--policy", help="Rego intent policy the code must pass (repeatable).")] = [],
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")] = False,
 ) -> None:
     """Check existing Terraform/Ansible code with no model: validate, security, cost, ansible."""
@@ -150,7 +152,7 @@ def check(
         raise typer.Exit(code)
     from infragen.settings import RunSettings
 
-    settings = RunSettings(fail_on=fail_on, max_monthly_cost=max_monthly_cost)
+    settings = RunSettings(fail_on=fail_on, max_monthly_cost=max_monthly_cost, policies=policy)
     worst = 0
     for path in paths:
         try:

@@ -25,6 +25,7 @@ class RunSettings(BaseSettings):
     allow_exec: bool = Field(False, description="Allow planning configs with provisioners/external data.")
     fail_on: str = Field("LOW", description="Lowest Checkov severity that fails the security gate.")
     skip_checks: list[str] = Field(default_factory=list, description="Checkov check ids to skip.")
+    policies: list[Path] = Field(default_factory=list, description="Rego intent policies every run must pass.")
     max_monthly_cost: float | None = Field(None, description="Fail when the estimate exceeds this USD.")
     budget_tokens: int | None = Field(None, description="Token cap for a single run.")
     max_request_chars: int = Field(4000, description="Longest request accepted.")

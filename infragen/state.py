@@ -24,6 +24,8 @@ class State(TypedDict, total=False):
     """The current project, {relative path: text}; terraform/ from the architect, ansible/ later."""
     max_retries: int
     """Architect attempts allowed before finishing with the failures reported."""
+    policies: list[dict[str, str]]
+    """User Rego intent policies (`Policy`: name, text) the completeness gate evaluates."""
     route: dict[str, Any]
     """Request router verdict: class, tier, confidence, reason."""
     attempt: int

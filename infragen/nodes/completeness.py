@@ -9,6 +9,7 @@ from langgraph.runtime import Runtime
 
 from infragen.context import RunContext
 from infragen.domain import Finding, GateResult, Plan
+from infragen.intent.policies import Policy, policy_findings
 from infragen.state import State
 from infragen.tools.hcl import HclParseError, Inventory, inventory_from_texts
 from infragen.workspace import subset
@@ -31,20 +32,20 @@ def missing_resources(plan: Plan, inventory: Inventory) -> list[Finding]:
     return findings
 
 
-def intent_findings(plan: Plan, files: dict[str, str]) -> list[Finding]:
+def intent_findings(plan: Plan, plan_doc: dict[str, Any]) -> list[Finding]:
     """Argument and reference assertions derived from the plan, checked on the offline plan
     document (resource counts are `missing_resources`' job)."""
     from infragen.intent.assertions import assertions_for, check_assertions
-    from infragen.intent.plan_document import build_plan_document
 
-    results = check_assertions(assertions_for(plan), build_plan_document(files))
+    results = check_assertions(assertions_for(plan), plan_doc)
     return [
         Finding(gate="completeness", rule_id=f"intent:{r.assertion.id}", message=r.message)
         for r in results if not r.passed and r.assertion.kind != "resource_count"
     ]
 
 
-def check_completeness(plan: Plan, files: dict[str, str]) -> GateResult:
+def check_completeness(plan: Plan, files: dict[str, str],
+                       policies: list[Policy] | None = None) -> GateResult:
     started = time.perf_counter()
     tf = subset(files, "terraform/")
     try:
@@ -52,16 +53,22 @@ def check_completeness(plan: Plan, files: dict[str, str]) -> GateResult:
     except HclParseError as exc:
         return GateResult(name="completeness", status="failed", engine="resource-graph",
                           findings=[Finding(gate="completeness", message=str(exc))])
-    findings = missing_resources(plan, inventory) + intent_findings(plan, tf)
+    from infragen.intent.plan_document import build_plan_document
+
+    plan_doc = build_plan_document(tf)
+    findings = missing_resources(plan, inventory) + intent_findings(plan, plan_doc)
+    if policies:
+        findings += policy_findings(policies, plan_doc, gate="completeness")
     return GateResult(
         name="completeness",
         status="failed" if findings else "passed",
-        engine="resource-graph + intent",
+        engine="resource-graph + intent" + (f" + {len(policies)} rego policies" if policies else ""),
         findings=findings,
         duration_s=round(time.perf_counter() - started, 3),
     )
 
 
 def completeness(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    gate = check_completeness(Plan.model_validate(state["plan"]), state["files"])
+    policies = [Policy.model_validate(p) for p in state.get("policies", [])]
+    gate = check_completeness(Plan.model_validate(state["plan"]), state["files"], policies)
     return {"gates": {"completeness": {**gate.model_dump(), "attempt": state["attempt"]}}}
