@@ -5,7 +5,10 @@ third-party LLM outputs labelled by Terraform 1.9 / AWS provider 5.90 / OPA 0.61
 
 Prints and writes .bench/intent.json:
 - reference_pass_rate: share of dev tasks whose reference solution passes its own Rego intent;
-- agreement: share of labelled outputs with an OPA verdict (plan_ok) where we agree with OPA.
+- agreement: share of labelled outputs with an OPA verdict (plan_ok) where we agree with OPA;
+- repairs: of the outputs `terraform validate` rejected (init failures excluded), how many the
+  zero-token repairs change, and how many of those the offline schema check then finds clean
+  (the labelling used provider 5.90, so the 5.x schema judges; no terraform is run here).
 
 Run: .venv/bin/python benchmarks/bench_intent.py [--data DIR]
 """
@@ -63,12 +66,40 @@ def agreement(data: Path | None) -> dict:
     }
 
 
+INIT_FAILURES = ("Failed to query available provider packages", "problems during initialisation",
+                 "Module not installed", "Failed to download module", "Module source has changed")
+
+
+def repair_yield(data: Path | None) -> dict:
+    from infragen.evaluation.dataset import extract_program
+    from infragen.schema.repair import repair_texts
+    from infragen.schema.validator import validate_texts
+
+    rejected = [r for r in load_labelled(data) if not r["validate_ok"]
+                and not any(m in (r.get("validate_error") or "") for m in INIT_FAILURES)]
+    started = time.monotonic()
+    changed = clean = unparsable = 0
+    for row in rejected:
+        files = {"main.tf": extract_program(row["llm_output"])}
+        try:
+            repaired, done = repair_texts(files, major=5)
+        except Exception:  # noqa: BLE001 - unparsable HCL: no repair is possible
+            unparsable += 1
+            continue
+        if done:
+            changed += 1
+            clean += not [f for f in validate_texts(repaired, major=5) if f.severity == "error"]
+    return {"rejected_outputs": len(rejected), "unparsable": unparsable, "repaired": changed,
+            "schema_clean_after_repair": clean, "seconds": round(time.monotonic() - started, 2)}
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=None, help="folder with dev.jsonl")
     parser.add_argument("--out", type=Path, default=ROOT / ".bench" / "intent.json")
     args = parser.parse_args(argv)
-    result = {"reference": reference_pass(args.data), "calibration": agreement(args.data)}
+    result = {"reference": reference_pass(args.data), "calibration": agreement(args.data),
+              "repairs": repair_yield(args.data)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
     ref, cal = result["reference"], result["calibration"]
@@ -77,6 +108,10 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"agreement with real OPA verdicts: {cal['agreed']}/{cal['compared']} ({cal['agreement']:.1%}); "
           f"offline pass/OPA fail {cal['offline_pass_opa_fail']}, "
           f"offline fail/OPA pass {cal['offline_fail_opa_pass']}")  # fmt: skip
+    rep = result["repairs"]
+    print(f"zero-token repairs on {rep['rejected_outputs']} outputs terraform validate rejected: "
+          f"{rep['repaired']} changed, {rep['schema_clean_after_repair']} clean by the offline schema "
+          f"afterwards ({rep['unparsable']} unparsable)")  # fmt: skip
     print(f"wrote {args.out}")
     return result
 
