@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from pydantic import ValidationError
 
 from infragen.errors import InfragenError
 
@@ -40,7 +41,9 @@ def parse_model_overrides(pairs: list[str]) -> dict[str, str]:
     return overrides
 
 
-def print_result(result, fmt: str, quiet: bool) -> None:
+def print_result(result, fmt: str, quiet: bool, ci: bool = False) -> None:
+    from rich.console import Console
+
     from infragen.console import print_summary
 
     if fmt == "json":
@@ -52,7 +55,8 @@ def print_result(result, fmt: str, quiet: bool) -> None:
 
         typer.echo(json.dumps(to_sarif(result.report), indent=2))
     elif not quiet:
-        print_summary(result.report)
+        # --ci: plain text whatever FORCE_COLOR or the terminal says, so logs hold no escape codes
+        print_summary(result.report, Console(color_system=None, highlight=False) if ci else None)
 
 
 @app.command()
@@ -90,7 +94,12 @@ def generate(
             "max_retries": max_retries, "fail_on": fail_on, "max_monthly_cost": max_monthly_cost,
             "budget_tokens": budget_tokens, "policies": policy or None,
         }.items() if v is not None}
-        settings = RunSettings(offline=offline, no_cache=no_cache, plan=plan, allow_exec=allow_exec, **overrides)
+        try:
+            settings = RunSettings(offline=offline, no_cache=no_cache, plan=plan, allow_exec=allow_exec, **overrides)
+        except ValidationError as exc:  # e.g. --max-retries 0: a usage error, not a crash
+            first = exc.errors()[0]
+            raise InfragenError(f"--{str(first['loc'][0]).replace('_', '-')}: {first['msg']}",
+                                "see infragen --help for the allowed values") from exc
         settings_models = parse_model_overrides(model)
         from infragen.console import Progress
 
@@ -100,7 +109,7 @@ def generate(
                                   on_event=progress.on_event, model_overrides=settings_models)
     except InfragenError as error:
         fail(error, verbose)
-    print_result(result, fmt, quiet)
+    print_result(result, fmt, quiet, ci)
     raise typer.Exit(result.exit_code)
 
 
@@ -125,7 +134,7 @@ def resume(
 
 @app.command()
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="Project directories (or .tf files with --only schema).")],
+    paths: Annotated[list[Path], typer.Argument(help="Project directories or .tf files (a file stands for its directory, except with --only schema).")],
     only: Annotated[Optional[str], typer.Option("--only", help="Run one gate: schema | validate | security | cost | ansible | policy.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="text | json | markdown | sarif")] = "text",
     fail_on: Annotated[str, typer.Option("--fail-on", help="Lowest Checkov severity that fails.")] = "LOW",
@@ -153,14 +162,26 @@ def check(
     from infragen.settings import RunSettings
 
     settings = RunSettings(fail_on=fail_on, max_monthly_cost=max_monthly_cost, policies=policy)
+    # pre-commit passes files: check each file's directory once
+    directories = list(dict.fromkeys(p.parent if p.is_file() else p for p in paths))
     worst = 0
-    for path in paths:
+    runs = []
+    for path in directories:
         try:
             result = check_project(path, settings=settings, only=only)
         except InfragenError as error:
             fail(error)
-        print_result(result, fmt, quiet)
+        if fmt == "sarif":  # one SARIF log for all paths: code scanning uploads take one document
+            from infragen.tools.sarif import to_sarif
+
+            runs += to_sarif(result.report)["runs"]
+        else:
+            print_result(result, fmt, quiet)
         worst = max(worst, result.exit_code)
+    if fmt == "sarif":
+        from infragen.tools.sarif import SCHEMA_URI, VERSION
+
+        typer.echo(json.dumps({"$schema": SCHEMA_URI, "version": VERSION, "runs": runs}, indent=2))
     raise typer.Exit(worst)
 
 
