@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
@@ -11,8 +12,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from infragen.context import RunContext, build_models
-from infragen.errors import InfragenError, OutputDirError
+from infragen.errors import InfragenError, OutputDirError, OutputWriteError, RunInterruptedError
 from infragen.intent.policies import load_policies
+from infragen.models.keys import mask
 from infragen.report import build_report, render_markdown
 from infragen.requests import check_request, slugify
 from infragen.settings import RunSettings
@@ -204,18 +206,45 @@ def execute(
             if on_event:
                 on_event("node", {"node": node, "update": update})
             current = node
-    except InfragenError:
+    except InfragenError as exc:  # typed (budget, no backend, unsafe file): keep the work, then raise
+        keep_partial(state, out, run_id, force, mask(exc.one_line()), next_node(current))
         raise
+    except KeyboardInterrupt:
+        keep_partial(state, out, run_id, force, "interrupted (Ctrl-C)", next_node(current))
+        raise RunInterruptedError(f"interrupted; run {run_id} is checkpointed",
+                                  f"finish it with: infragen resume {run_id}") from None
     except Exception as exc:  # a crashed tool or model: keep the partial work and say where
-        error, failed_step = f"{type(exc).__name__}: {exc}", next_node(current)
+        error, failed_step = mask(f"{type(exc).__name__}: {exc}"), next_node(current)
     report = build_report(state, output_dir=str(out) if out else None, run_id=run_id,
                           error=error, failed_step=failed_step)
     files = state.get("files", {})
     if out is not None and report["status"] != "refused":
-        write_output(out, files, report, force=force)
+        write_or_raise(out, files, report, force=force)
     elif out is not None and out.is_dir() and not any(out.iterdir()):
         out.rmdir()
     return GenerationResult(report=report, files=files)
+
+
+def keep_partial(state: dict[str, Any], out: Path | None, run_id: str, force: bool, error: str,
+                 failed_step: str) -> None:
+    """Write what a failed run produced, with a report naming the failed step (best effort: the
+    original error is what the caller reports)."""
+    if out is None or not state.get("request"):
+        return
+    report = build_report(state, output_dir=str(out), run_id=run_id, error=error,
+                          failed_step=failed_step)
+    with contextlib.suppress(OSError, ValueError, InfragenError):
+        write_output(out, state.get("files", {}), report, force=force)
+
+
+def write_or_raise(out: Path, files: dict[str, str], report: dict[str, Any], *, force: bool) -> None:
+    """A full disk or a directory made read-only mid-run is a clean error, not a traceback; the
+    checkpoint still holds the finished run, so `resume` can write it once there is room."""
+    try:
+        write_output(out, files, report, force=force)
+    except OSError as exc:
+        raise OutputWriteError(f"cannot write the project to {out}: {exc.strerror or exc}",
+                               f"free space or fix permissions, then: infragen resume {report['run_id']}") from exc
 
 
 def next_node(done: str | None) -> str:

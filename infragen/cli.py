@@ -27,7 +27,9 @@ def fail(error: InfragenError, verbose: bool = False) -> None:
         import traceback
 
         traceback.print_exception(error, file=sys.stderr)
-    typer.echo(f"error: {error.one_line()}", err=True)
+    from infragen.models.keys import mask
+
+    typer.echo(f"error: {mask(error.one_line())}", err=True)
     raise typer.Exit(error.exit_code)
 
 
@@ -46,6 +48,10 @@ def print_result(result, fmt: str, quiet: bool, ci: bool = False) -> None:
 
     from infragen.console import print_summary
 
+    if result.status == "refused":  # a refusal is bad input: one line on stderr, as for the others
+        typer.echo(f"error: {result.report.get('refusal') or 'refused'}", err=True)
+        if fmt == "text":
+            return
     if fmt == "json":
         typer.echo(json.dumps(result.report, indent=2, default=str))
     elif fmt == "markdown":

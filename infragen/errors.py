@@ -29,6 +29,18 @@ class OutputDirError(InfragenError):
     """The output directory cannot be used (exists and non-empty, read-only, outside bounds)."""
 
 
+class OutputWriteError(OutputDirError):
+    """The project could not be written after the run (disk full, directory made read-only)."""
+
+    exit_code = 3
+
+
+class RunInterruptedError(InfragenError):
+    """Ctrl-C: the run stopped; its checkpoint lets `infragen resume RUN_ID` finish it."""
+
+    exit_code = 130
+
+
 class ConfigError(InfragenError):
     """A setting or flag is invalid."""
 

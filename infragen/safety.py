@@ -6,10 +6,13 @@ import re
 
 from infragen.domain import Finding
 
+# HCL block labels may be quoted or bare identifiers (`provisioner local-exec {` is valid HCL).
 _UNSAFE_HEAD = re.compile(
-    r'^[ \t]*(?:provisioner\s+"(?P<prov>local-exec|remote-exec)"|data\s+"(?P<data>external)"\s+"[^"]*")\s*\{',
+    r'^[ \t]*(?:provisioner\s+(?P<q>"?)(?P<prov>local-exec|remote-exec)(?P=q)'
+    r'|data\s+(?P<dq>"?)(?P<data>external)(?P=dq)\s+(?:"[^"\n]*"|[\w-]+))\s*\{',
     re.M,
 )
+_JSON_UNSAFE = re.compile(r'"(?:local-exec|remote-exec|external)"')
 _SECRET_PATTERNS = [
     (
         "plaintext-password",
@@ -60,6 +63,9 @@ def strip_unsafe(files: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     """Remove provisioners that run commands and `external` data sources; report each removal."""
     cleaned, notes = {}, []
     for path, text in files.items():
+        if path.endswith(".tf.json") and _JSON_UNSAFE.search(text):  # JSON-syntax Terraform
+            notes.append(f"removed {path}: it runs commands or external programs")
+            continue
         new, removed = strip_unsafe_text(text) if path.endswith(".tf") else (text, [])
         cleaned[path] = new
         notes += [f"removed {what} from {path} (generated code may not run commands)" for what in removed]
