@@ -54,6 +54,20 @@ def cli():
     return invoke
 
 
+@pytest.fixture
+def scripted_cli(monkeypatch, scripted):
+    """The real CLI and graph with a scripted model standing in for the configured backends."""
+
+    monkeypatch.setenv("INFRAGEN_CATALOGUE_FIRST", "false")  # every step asks the model
+
+    def use(answers):
+        models = scripted(answers)
+        monkeypatch.setattr("infragen.api.build_models", lambda *a, **k: models)
+        return models
+
+    return use
+
+
 def subprocess_env(**extra: str) -> dict[str, str]:
     """The environment of a CLI subprocess: the test's own, the shim first on the path."""
     env = {**os.environ, "PYTHONPATH": str(HERE / "shim"), "INFRAGEN_TEST_BASELINE_ROUTER": "1"}

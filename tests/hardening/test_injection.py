@@ -54,20 +54,6 @@ INJECTION_REQUESTS = [
 ]
 
 
-@pytest.fixture
-def scripted_cli(monkeypatch, scripted):
-    """The real CLI and graph with a scripted model standing in for the configured backends."""
-
-    monkeypatch.setenv("INFRAGEN_CATALOGUE_FIRST", "false")  # every step asks the model
-
-    def use(answers):
-        models = scripted(answers)
-        monkeypatch.setattr("infragen.api.build_models", lambda *a, **k: models)
-        return models
-
-    return use
-
-
 def project_text(out: Path) -> str:
     return "\n".join(
         p.read_text()
