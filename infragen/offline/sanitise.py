@@ -52,7 +52,11 @@ def sanitise(spec: ComponentSpec, component: Component) -> ComponentSpec:
     """A copy of `spec` with defaults filled in and every option canonical and safe to render."""
     options = {**component.defaults, **spec.options}
     if "engine" in options:
-        options["engine"] = _engine(spec.kind, options["engine"]) or component.defaults["engine"]
+        engine = _engine(spec.kind, options["engine"]) or component.defaults.get("engine")
+        if engine:
+            options["engine"] = engine
+        else:  # a component with a single engine (redis) has no engine option to set
+            options.pop("engine")
     if isinstance(options.get("web_server"), str):
         options["web_server"] = v.WEB_SERVERS.get(
             options["web_server"].lower(), options["web_server"]
