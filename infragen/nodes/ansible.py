@@ -8,17 +8,26 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from infragen.context import RunContext
-from infragen.domain import GateResult
+from infragen.domain import Finding, GateResult
 from infragen.files import parse_files
 from infragen.prompting import ask, call_record, compact_json
 from infragen.state import State
 from infragen.workspace import sync_scratch
 
+# What the Ansible writer must return (its prompt asks for both).
+GENERATED_FILES = ("ansible/playbook.yml", "ansible/inventory.yml")
 
-def check_ansible(files: dict[str, str], ctx: RunContext) -> GateResult:
+
+def check_ansible(files: dict[str, str], ctx: RunContext, required: tuple[str, ...] = ()) -> GateResult:
     from infragen.tools import ansible, checkov
 
     started = time.perf_counter()
+    missing = [name for name in required if name not in files]
+    if missing:  # e.g. an answer cut off at max_tokens: syntax-check alone would only warn
+        return GateResult(name="ansible", status="failed", engine="ansible files",
+                          findings=[Finding(gate="ansible", rule_id="missing-file",
+                                            message=f"{name} is missing", file=name)
+                                    for name in missing])
     root = sync_scratch(ctx.workspace / "ansible", files) / "ansible"
     syntax = ansible.syntax_check(root / "playbook.yml", root / "inventory.yml")
     scan = checkov.scan(root, frameworks=["ansible"], skip_checks=ctx.settings.skip_checks,
@@ -48,7 +57,7 @@ def write_ansible(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
         outputs=outputs,
     )
     files = {f.path: f.content for f in parse_files(response.content, default_dir="ansible")}
-    gate = check_ansible(files, ctx)
+    gate = check_ansible(files, ctx, required=GENERATED_FILES)
     return {
         "files": {**state["files"], **files},
         "gates": {"ansible": gate.model_dump()},
