@@ -12,9 +12,10 @@ from infragen.settings import RunSettings
 
 
 def build_models(settings: RunSettings, task_models: dict[str, str] | None = None,
-                 run_id: str = "") -> Any:
+                 run_id: str = "", factories: dict[str, Any] | None = None) -> Any:
     """The model router for a run: model routing settings come from the environment
-    (`infragen.models.config`), run flags (offline, cache, budget, --model) override them."""
+    (`infragen.models.config`), run flags (offline, cache, budget, --model) override them.
+    `factories` replaces how a backend is built (`{"groq": lambda settings, key: backend}`)."""
     from infragen.models.config import ModelSettings
     from infragen.models.router import ModelRouter
 
@@ -22,12 +23,15 @@ def build_models(settings: RunSettings, task_models: dict[str, str] | None = Non
     updates: dict[str, Any] = {"run_id": run_id or base.run_id}
     if task_models:
         updates["task_models"] = {**base.task_models, **task_models}
+    if settings.state_dir is not None:  # ledger and cache live beside the checkpoints
+        updates["state_dir"] = settings.state_dir
     if settings.budget_tokens is not None:
         updates["budget_tokens"] = settings.budget_tokens
     model_settings = base.model_copy(update=updates)
     if settings.offline:
         return ModelRouter.offline_only(model_settings, use_cache=not settings.no_cache)
-    return ModelRouter.from_settings(model_settings, use_cache=not settings.no_cache)
+    return ModelRouter.from_settings(model_settings, use_cache=not settings.no_cache,
+                                     factories=factories)
 
 
 @dataclass

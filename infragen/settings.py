@@ -20,6 +20,8 @@ class RunSettings(BaseSettings):
 
     max_retries: int = Field(3, ge=1, le=10, description="Architect attempts before giving up.")
     offline: bool = Field(False, description="Use only the embedded offline backend.")
+    catalogue_first: bool = Field(
+        True, description="Answer what the offline catalogue covers without a model (0 tokens).")
     no_cache: bool = Field(False, description="Bypass the response cache.")
     plan: bool = Field(False, description="Run `terraform plan` even without cloud credentials.")
     allow_exec: bool = Field(False, description="Allow planning configs with provisioners/external data.")
@@ -33,7 +35,8 @@ class RunSettings(BaseSettings):
     max_tokens_clarifier: int = 400
     max_tokens_planner: int = 600
     max_tokens_architect: int = 1500
-    max_tokens_ansible: int = 1000
+    # The catalogue's playbook for one web host is ~1,040 tokens: at 1,000 a model is cut off.
+    max_tokens_ansible: int = 1500
 
     def resolved_state_dir(self) -> Path:
         """Ledger, cache and checkpoints live here (INFRAGEN_STATE_DIR, else the user state dir)."""

@@ -3,6 +3,7 @@ starts, evaluated on the offline plan document by the completeness gate and `inf
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -58,12 +59,15 @@ def policy_findings(policies: list[Policy], plan_doc: dict[str, Any], gate: str)
     """One finding per `false` rule (or per policy that fails to evaluate)."""
     findings = []
     for policy in policies:
+        # the resource types a policy names tell the retry loop which files to show the architect
+        types = " ".join(dict.fromkeys(re.findall(r'"(aws_[a-z0-9_]+)"', policy.text)))
         verdict = evaluate_rego(policy.text, plan_doc)
         if verdict.error:
             findings.append(Finding(gate=gate, rule_id=f"policy:{policy.name}",
                                     message=f"policy {policy.name} failed to evaluate: "
-                                            f"{verdict.error.splitlines()[0]}"))
+                                            f"{verdict.error.splitlines()[0]}", resource=types))
         for rule in verdict.false_rules:
             findings.append(Finding(gate=gate, rule_id=f"policy:{policy.name}:{rule}",
-                                    message=f"policy {policy.name}: rule {rule} is false"))
+                                    message=f"policy {policy.name}: rule {rule} is false",
+                                    resource=types))
     return findings

@@ -8,7 +8,8 @@ from langgraph.runtime import Runtime
 
 from infragen.context import RunContext
 from infragen.domain import Spec
-from infragen.prompting import ask, call_record, compact_json, extract_json
+from infragen.nodes.catalogue import catalogue_record, parsed_if_covered
+from infragen.prompting import ask, call_record, extract_json
 from infragen.state import State
 
 
@@ -47,6 +48,9 @@ def clarify(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     if routed["class"] == "out_of_scope" and not ctx.settings.offline:
         # refused before any token is spent; offline runs let the deterministic parser decide
         return {"route": routed, "refusal": f"not an infrastructure request ({routed['reason']})"}
+    covered = parsed_if_covered(request) if ctx.settings.catalogue_first else None
+    if covered is not None:
+        return {"spec": covered.model_dump(), "route": routed, "calls": [catalogue_record("clarifier")]}
     response = ask(
         ctx.model_router(),
         "clarifier",

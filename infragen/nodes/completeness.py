@@ -39,7 +39,8 @@ def intent_findings(plan: Plan, plan_doc: dict[str, Any]) -> list[Finding]:
 
     results = check_assertions(assertions_for(plan), plan_doc)
     return [
-        Finding(gate="completeness", rule_id=f"intent:{r.assertion.id}", message=r.message)
+        Finding(gate="completeness", rule_id=f"intent:{r.assertion.id}", message=r.message,
+                resource=" ".join(r.assertion.types))
         for r in results if not r.passed and r.assertion.kind != "resource_count"
     ]
 

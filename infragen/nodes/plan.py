@@ -8,6 +8,7 @@ from langgraph.runtime import Runtime
 
 from infragen.context import RunContext
 from infragen.domain import Plan, Spec
+from infragen.nodes.catalogue import catalogue_record, planned_if_covered
 from infragen.prompting import ask, call_record, compact_json, extract_json
 from infragen.state import State
 
@@ -15,6 +16,9 @@ from infragen.state import State
 def plan(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     ctx = runtime.context
     spec = Spec.model_validate(state["spec"])
+    covered = planned_if_covered(spec) if ctx.settings.catalogue_first else None
+    if covered is not None:
+        return {"plan": covered.model_dump(), "calls": [catalogue_record("planner")]}
     response = ask(
         ctx.model_router(),
         "planner",

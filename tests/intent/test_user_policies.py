@@ -55,7 +55,8 @@ def test_failed_policy_rule_goes_to_the_architect_and_the_fix_passes(scripted, t
     wrong_name = FIXED.replace('name              = "alerts"', 'name              = "notices"')
     assert wrong_name != FIXED
     models = scripted(scripted_answers([wrong_name, FIXED]))
-    settings = RunSettings(policies=[write(tmp_path / "topic.rego", TOPIC_NAMED_ALERTS)])
+    settings = RunSettings(policies=[write(tmp_path / "topic.rego", TOPIC_NAMED_ALERTS)],
+                           catalogue_first=False)
     result = generate("sns topic for alerts", output_dir=tmp_path / "out", models=models,
                       settings=settings)
 

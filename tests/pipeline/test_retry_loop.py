@@ -98,9 +98,14 @@ def scripted_answers(architect: list[str]) -> dict[str, list[str]]:
     return {"clarifier": [SPEC], "planner": [PLAN], "architect": architect, "ansible": [PLAYBOOK]}
 
 
+# The scripted architect writes every attempt (catalogue-first would render the sns topic itself).
+MODEL_WRITES = RunSettings(catalogue_first=False)
+
+
 def test_broken_then_fixed_takes_two_attempts_with_grouped_capped_feedback(scripted, tmp_path):
     models = scripted(scripted_answers([BROKEN, FIXED]))
-    result = generate("sns topic for alerts", output_dir=tmp_path / "out", models=models)
+    result = generate("sns topic for alerts", output_dir=tmp_path / "out", models=models,
+                      settings=MODEL_WRITES)
 
     assert result.status == "passed", result.report["gates"]
     assert result.report["attempts"] == 2
@@ -118,7 +123,7 @@ def test_broken_then_fixed_takes_two_attempts_with_grouped_capped_feedback(scrip
 
 def test_last_attempt_failure_is_reported_not_passed(scripted, tmp_path):
     models = scripted(scripted_answers([BROKEN]))
-    settings = RunSettings(max_retries=2)
+    settings = RunSettings(max_retries=2, catalogue_first=False)
     result = generate("sns topic for alerts", output_dir=tmp_path / "out", models=models, settings=settings)
 
     assert result.status == "failed"
@@ -134,6 +139,6 @@ def test_last_attempt_failure_is_reported_not_passed(scripted, tmp_path):
 
 def test_simple_request_escalates_architect_tier_after_failure(scripted, tmp_path):
     models = scripted(scripted_answers([BROKEN, FIXED]))
-    generate("sns topic for alerts", output_dir=tmp_path / "out", models=models)
+    generate("sns topic for alerts", output_dir=tmp_path / "out", models=models, settings=MODEL_WRITES)
     tiers = [r.tier for r in models.requests["architect"]]
     assert tiers == ["lightweight", None]  # None: the architect task's own (standard) tier
