@@ -81,17 +81,26 @@ class ModelRouter:
         return cls.from_settings(forced, registry=registry, **kwargs)
 
     def preload(self) -> list[str]:
-        """Load in-process models now (MODEL_PRELOAD) instead of on their first call."""
-        loaded = []
-        for task in self.registry.task_tiers:
-            for link in self.registry.chain(task, self.settings):
-                if link.ref.backend not in IN_PROCESS_BACKENDS or str(link.ref) in loaded:
-                    continue
-                backend = self._backend(link.ref.backend, None)
-                backend.models.get(link.ref.model)
-                loaded.append(str(link.ref))
-                break  # only the first choice of each chain: the rest load if ever needed
-        return loaded
+        """Load in-process models now (MODEL_PRELOAD) instead of on their first call: each
+        backend fills its MODEL_MAX_LOADED slots with its models in the order tasks would use
+        them, skipping models whose weights are not on this machine."""
+        ranked = sorted(  # every task's first choice, then every second choice, ...
+            [
+                (rank, link.ref)
+                for task in self.registry.task_tiers
+                for rank, link in enumerate(self.registry.chain(task, self.settings))
+                if link.ref.backend in IN_PROCESS_BACKENDS
+            ],
+            key=lambda ranked_ref: ranked_ref[0],
+        )
+        wanted: dict[str, list[str]] = {}
+        for _, ref in ranked:
+            wanted.setdefault(ref.backend, []).append(ref.model)
+        return [
+            f"{name}:{model}"
+            for name, models in wanted.items()
+            for model in self._backend(name, None).models.preload(models)
+        ]
 
     def routing_table(self) -> list[dict]:
         """Every known task's chain, for `infragen models`."""

