@@ -40,14 +40,17 @@ _BLOCK = re.compile(r'^(resource|data)\s+"([\w-]+)"\s+"([\w-]+)"|^(variable|outp
 
 
 def declared(text: str) -> list[str]:
-    """Addresses a file declares: `aws_vpc.main`, `data.aws_region.current`, `var.x`, `output.y`."""
-    names = []
+    """Addresses a file declares, names of one type grouped: `aws_vpc.main`,
+    `aws_subnet.{private,public}`, `data.aws_region.current`, `var.{a,b}`, `output.y`."""
+    groups: dict[str, list[str]] = {}
     for kind, rtype, rname, other, oname in _BLOCK.findall(text):
         if kind:
-            names.append(f"{'data.' if kind == 'data' else ''}{rtype}.{rname}")
+            groups.setdefault(f"{'data.' if kind == 'data' else ''}{rtype}", []).append(rname)
         else:
-            names.append(f"{ {'variable': 'var', 'output': 'output', 'module': 'module'}[other]}.{oname}")
-    return names
+            groups.setdefault({"variable": "var", "output": "output", "module": "module"}[other],
+                              []).append(oname)
+    return [f"{prefix}.{names[0]}" if len(names) == 1 else f"{prefix}.{{{','.join(names)}}}"
+            for prefix, names in groups.items()]
 
 
 def files_to_revise(current: dict[str, str], failures: list[GateResult]) -> set[str] | None:
@@ -55,7 +58,7 @@ def files_to_revise(current: dict[str, str], failures: list[GateResult]) -> set[
     when some finding cannot be placed, so the architect must see every file."""
     by_name = {path.rsplit("/", 1)[-1]: path for path in current}
     wanted: set[str] = set()
-    for finding in (f for gate in failures for f in gate.findings):
+    for finding in (f for gate in failures for f in gate.findings if f.severity != "info"):
         if finding.file and finding.file.rsplit("/", 1)[-1] in by_name:
             wanted.add(by_name[finding.file.rsplit("/", 1)[-1]])
             continue

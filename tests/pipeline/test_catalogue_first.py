@@ -111,9 +111,18 @@ def test_missing_resources_need_only_the_index():
     assert files_to_revise(FILES, [gate(missing)]) == set()
 
 
-def test_declared_names_every_block_kind():
-    text = FILES["terraform/database.tf"] + 'data "aws_region" "current" {}\nmodule "m" {\n}\n'
-    assert declared(text) == ["aws_db_instance.main", "var.db_class", "data.aws_region.current", "module.m"]
+def test_declared_names_every_block_kind_grouped_by_type():
+    text = FILES["terraform/database.tf"] + ('data "aws_region" "current" {}\nmodule "m" {\n}\n'
+                                             'resource "aws_db_instance" "replica" {\n}\n')
+    assert declared(text) == ["aws_db_instance.{main,replica}", "var.db_class",
+                              "data.aws_region.current", "module.m"]
+
+
+def test_suppressed_findings_do_not_pull_files_into_a_revision():
+    skipped = Finding(gate="security", rule_id="CKV_AWS_18", severity="info", message="suppressed",
+                      file="/network.tf")
+    failed = Finding(gate="security", rule_id="CKV_AWS_16", message="x", file="/database.tf")
+    assert files_to_revise(FILES, [gate(skipped, failed)]) == {"terraform/database.tf"}
 
 
 def test_a_playbook_answer_cut_off_before_its_inventory_fails_the_ansible_gate(scripted, tmp_path):
