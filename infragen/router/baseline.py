@@ -14,6 +14,7 @@ from infragen.router.lexicon import (
     COMPLEX_CUES,
     DESTRUCTIVE,
     INFRA_TERMS,
+    LIST_JOINERS,
     QUESTION,
 )
 from infragen.router.route import Route
@@ -31,17 +32,27 @@ class Signals(BaseModel):
     question: bool = False
     build_verb: bool = False
     infra_terms: bool = False
+    joiners: int = 0  # list joiners (",", "and", "with", ...): how many parts the request strings
+    words: int = 0
 
     def as_features(self) -> list[float]:
-        """A fixed-length vector: component count one-hot (0..6+) then the flags."""
+        """A fixed-length vector for the embedding stage (the baseline itself uses no joiners):
+        component count one-hot (0..6+), the flags, then joiners one-hot (0..5+) and two scaled
+        sizes. One-hot rather than a count, so the classifier can learn the 2|3 and 5|6 edges."""
         count = min(len(self.components), 6)
-        return [1.0 if count == i else 0.0 for i in range(7)] + [
-            float(bool(self.complex_cues)),
-            float(self.destructive),
-            float(self.question),
-            float(self.build_verb),
-            float(self.infra_terms),
-        ]
+        joiners = min(self.joiners, 5)
+        return (
+            [1.0 if count == i else 0.0 for i in range(7)]
+            + [
+                float(bool(self.complex_cues)),
+                float(self.destructive),
+                float(self.question),
+                float(self.build_verb),
+                float(self.infra_terms),
+            ]
+            + [1.0 if joiners == i else 0.0 for i in range(6)]
+            + [min(self.joiners, 8) / 8, min(self.words, 40) / 40]
+        )
 
 
 def read_signals(request: str) -> Signals:
@@ -59,6 +70,8 @@ def read_signals(request: str) -> Signals:
         question=bool(QUESTION.search(text)),
         build_verb=bool(BUILD_VERBS.search(text)),
         infra_terms=bool(INFRA_TERMS.search(text)),
+        joiners=len(LIST_JOINERS.findall(text)),
+        words=len(text.split()),
     )
 
 

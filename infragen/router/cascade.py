@@ -1,6 +1,7 @@
 """The routing cascade: baseline rules, then the embedding classifier, then an optional judge.
 
-The baseline answers alone when it is sure (its confidence reaches the fitted `baseline_accept`).
+The baseline answers alone when it is sure (its confidence reaches the `baseline_accept` fitted for
+the class it chose).
 Otherwise the embedding classifier decides; a top probability under its class's fitted threshold
 becomes "uncertain", which routes to the standard tier. A judge (for example an LLM call) may be
 given to settle uncertain cases; it returns a Route or None to keep the cascade's answer.
@@ -51,7 +52,8 @@ class Router:
         if not self.use_embeddings:
             return [self._note_fallback(r) for r in routes]
         self._load()
-        pending = [i for i, r in enumerate(routes) if r.confidence < self._weights.baseline_accept]
+        accept = self._weights.baseline_accept
+        pending = [i for i, r in enumerate(routes) if r.confidence < accept.get(r.klass, 1.01)]
         if pending:
             decided = self._classify([requests[i] for i in pending], [signals[i] for i in pending])
             for index, route in zip(pending, decided, strict=True):

@@ -21,7 +21,9 @@ class ClassifierWeights(BaseModel):
     weights: list[list[float]]  # (features, classes)
     bias: list[float]
     thresholds: dict[str, float]  # below its class's threshold a prediction becomes "uncertain"
-    baseline_accept: float  # baseline confidence at or above which the cascade stops early
+    # Per class, the baseline confidence at or above which the cascade stops early with the
+    # baseline's answer (its count and cue rules are exact where they fire; above 1 = never).
+    baseline_accept: dict[str, float]
     signal_scale: float
     fitted_on: str = ""
 

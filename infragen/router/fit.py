@@ -24,19 +24,20 @@ from infragen.router.embedding import Embedder
 from infragen.router.route import LABELS, tier_for
 
 FOLDS = 5
-SIGNAL_SCALES = (0.5, 1.0, 2.0)
+SIGNAL_SCALES = (0.25, 0.5, 1.0, 2.0)
+L2_GRID = (1e-3, 3e-4, 1e-4, 3e-5)
 THRESHOLD_GRID = tuple(round(0.25 + 0.05 * i, 2) for i in range(14))  # 0.25 .. 0.90
-ACCEPT_GRID = (0.6, 0.7, 0.8, 0.85, 0.9)
+ACCEPT_GRID = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9)
 MIN_BASELINE_PRECISION = 0.95
 
 
-def out_of_fold(features: np.ndarray, labels: list[str]) -> np.ndarray:
+def out_of_fold(features: np.ndarray, labels: list[str], l2: float = 1e-3) -> np.ndarray:
     probabilities = np.zeros((len(labels), len(LABELS)), dtype=np.float32)
     folds = np.arange(len(labels)) % FOLDS
     for fold in range(FOLDS):
         held = folds == fold
         weights, bias = fit_softmax(
-            features[~held], [y for y, h in zip(labels, held, strict=True) if not h]
+            features[~held], [y for y, h in zip(labels, held, strict=True) if not h], l2=l2
         )
         probabilities[held] = softmax(features[held] @ weights + bias)
     return probabilities
@@ -64,17 +65,22 @@ def fit_thresholds(probabilities: np.ndarray, labels: list[str]) -> dict[str, fl
     return thresholds
 
 
-def fit_baseline_accept(examples, embedding_correct: np.ndarray) -> float:
-    """The lowest baseline confidence whose routes are as good as the embedding stage's."""
+def fit_baseline_accept(examples, embedding_correct: np.ndarray) -> dict[str, float]:
+    """Per class the baseline can answer, the lowest confidence from which its routes are right
+    at least MIN_BASELINE_PRECISION of the time and as often as the embedding stage's."""
     baseline = [classify_signals(read_signals(e.text)) for e in examples]
-    for level in ACCEPT_GRID:
-        accepted = [i for i, r in enumerate(baseline) if r.confidence >= level]
-        if not accepted:
-            continue
-        precision = np.mean([baseline[i].klass == examples[i].label for i in accepted])
-        if precision >= max(MIN_BASELINE_PRECISION, embedding_correct[accepted].mean()):
-            return level
-    return 1.01  # never stop early
+    accept = {}
+    for klass in LABELS:
+        accept[klass] = 1.01  # never stop early
+        for level in ACCEPT_GRID:
+            rows = [i for i, r in enumerate(baseline) if r.klass == klass and r.confidence >= level]
+            if not rows:
+                continue
+            precision = np.mean([examples[i].label == klass for i in rows])
+            if precision >= max(MIN_BASELINE_PRECISION, embedding_correct[rows].mean()):
+                accept[klass] = level
+                break
+    return accept
 
 
 def fit(dataset: Path = DEFAULT_DATASET, embedder: Embedder | None = None) -> ClassifierWeights:
@@ -83,19 +89,20 @@ def fit(dataset: Path = DEFAULT_DATASET, embedder: Embedder | None = None) -> Cl
     embeddings = (embedder or Embedder()).encode([e.text for e in examples])
     signals = np.array([read_signals(e.text).as_features() for e in examples], dtype=np.float32)
 
-    def oof_accuracy(scale: float) -> float:
-        probabilities = out_of_fold(join_features(embeddings, signals, scale), labels)
+    def oof_accuracy(setting: tuple[float, float]) -> float:
+        scale, l2 = setting
+        probabilities = out_of_fold(join_features(embeddings, signals, scale), labels, l2)
         return float(
             np.mean([LABELS[i] == y for i, y in zip(probabilities.argmax(1), labels, strict=True)])
         )
 
-    scale = max(SIGNAL_SCALES, key=oof_accuracy)
+    scale, l2 = max(((s, r) for s in SIGNAL_SCALES for r in L2_GRID), key=oof_accuracy)
     features = join_features(embeddings, signals, scale)
-    probabilities = out_of_fold(features, labels)
+    probabilities = out_of_fold(features, labels, l2)
     correct = np.array(
         [LABELS[i] == y for i, y in zip(probabilities.argmax(1), labels, strict=True)]
     )
-    weights, bias = fit_softmax(features, labels)
+    weights, bias = fit_softmax(features, labels, l2=l2)
     return ClassifierWeights(
         labels=list(LABELS),
         weights=np.round(weights, 5).tolist(),
@@ -103,8 +110,8 @@ def fit(dataset: Path = DEFAULT_DATASET, embedder: Embedder | None = None) -> Cl
         thresholds=fit_thresholds(probabilities, labels),
         baseline_accept=fit_baseline_accept(examples, correct),
         signal_scale=scale,
-        fitted_on=f"{dataset.name}: {len(examples)} train rows, out-of-fold accuracy "
-        f"{correct.mean():.3f}",
+        fitted_on=f"{dataset.name}: {len(examples)} train rows, l2 {l2:g}, out-of-fold "
+        f"accuracy {correct.mean():.3f}",
     )
 
 

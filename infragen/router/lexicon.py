@@ -101,6 +101,13 @@ INFRA_TERMS = re.compile(
     re.IGNORECASE,
 )
 
+# Words that join the parts of an enumeration ("a queue, a topic and a lambda behind an api"): how
+# many a request uses is a size signal that does not depend on knowing every service's name.
+LIST_JOINERS = re.compile(
+    r",|;|:|\+|\b(and|with|plus|behind|in front of|that|which|to|from|in|through|for)\b",
+    re.IGNORECASE,
+)
+
 COMPILED_COMPONENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in COMPONENTS
 )

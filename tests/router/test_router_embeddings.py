@@ -6,6 +6,11 @@ in the docstrings; the assertions guard them with a small margin.
 
 from __future__ import annotations
 
+import importlib.util
+import subprocess
+import sys
+
+import numpy as np
 import pytest
 
 from infragen.router import Router, baseline_route, route
@@ -44,21 +49,23 @@ def test_cascade_uses_both_stages(cascade):
     assert cascade.stages.get("embedding", 0) > 0 and cascade.stages.get("baseline", 0) > 0
 
 
-def test_cascade_accuracy_beats_baseline(cascade, baseline):
-    """Measured: cascade 0.866, baseline 0.857 (112 held-out requests)."""
-    assert cascade.accuracy >= 0.85
-    assert cascade.accuracy >= baseline.accuracy
+def test_cascade_accuracy_keeps_its_measured_floor(cascade):
+    """Measured: cascade 0.839, baseline 0.846 (149 held-out requests). A regression guard only:
+    the embedding stage does not beat the baseline here (see test_cascade_meets_issue_targets)."""
+    assert cascade.accuracy >= 0.81
+    assert cascade.per_class["complex"].recall >= 0.85
 
 
-def test_cascade_out_of_scope_recall(cascade):
-    """Measured: 0.971 (34 of 35)."""
-    assert cascade.per_class["out_of_scope"].recall >= 0.95
+def test_cascade_out_of_scope_recall_keeps_its_measured_floor(cascade):
+    """Measured: 0.851 (40 of 47); requests to change live resources are the misses."""
+    assert cascade.per_class["out_of_scope"].recall >= 0.83
 
 
-@pytest.mark.xfail(strict=True, reason="issue 7 target not met yet: see the router report")
+@pytest.mark.xfail(strict=True, reason="issue 7 targets not met: see fixtures/routing/README.md")
 def test_cascade_meets_issue_targets(cascade, baseline):
     assert cascade.accuracy >= 0.90
     assert cascade.accuracy - baseline.accuracy >= 0.10
+    assert cascade.per_class["out_of_scope"].recall >= 0.95
 
 
 def test_route_many_matches_route_one_by_one(router, heldout):
@@ -69,6 +76,37 @@ def test_route_many_matches_route_one_by_one(router, heldout):
 def test_module_level_route_uses_embeddings():
     result = route("a lambda function behind api gateway that writes to dynamodb")
     assert result.klass in {"standard", "uncertain"} and result.tier == "standard"
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("transformers") is None, reason="transformers not installed"
+)
+def test_numpy_forward_matches_transformers(router):
+    """The numpy MiniLM is the same function as the reference BertModel + mean pooling."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    from infragen.router.embedding import model_dir
+
+    texts = ["an s3 bucket", "vpc, subnets and an rds postgres database with a security group"]
+    tokenizer = AutoTokenizer.from_pretrained(str(model_dir()))
+    model = AutoModel.from_pretrained(str(model_dir())).eval()
+    batch = tokenizer(texts, padding=True, return_tensors="pt")
+    with torch.inference_mode():
+        hidden = model(**batch).last_hidden_state
+    mask = batch["attention_mask"].unsqueeze(-1).float()
+    reference = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=1)
+    ours = router._embedder.encode(texts)
+    assert np.abs(ours - reference.numpy()).max() < 1e-5
+
+
+def test_routing_with_embeddings_never_imports_torch():
+    code = (
+        "import sys; from infragen.router import Router; r = Router(); "
+        "print(r.route('an sqs queue and a lambda').stage, 'torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["embedding", "False"]
 
 
 @pytest.mark.slow

@@ -1,0 +1,93 @@
+"""The labelling rules of fixtures/routing (README.md) as applied by build_dataset.py."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "fixtures" / "routing" / "build_dataset.py"
+
+
+@pytest.fixture(scope="module")
+def build():
+    spec = importlib.util.spec_from_file_location("build_dataset", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def committed():
+    path = ROOT / "fixtures" / "routing" / "requests.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "component"),
+    [
+        ("aws_s3_bucket", "s3"),
+        ("aws_s3_bucket_versioning", "s3"),
+        ("aws_lb_listener", "load_balancer"),
+        ("aws_lambda_permission", "lambda"),
+        ("aws_vpc", "vpc"),
+        ("aws_vpc_security_group_ingress_rule", "security_group"),
+        ("aws_route_table_association", "route_table"),
+        ("aws_route53_record", "route53"),
+        ("aws_cloudwatch_event_target", "eventbridge"),
+        ("aws_cloudwatch_log_group", "cloudwatch_logs"),
+        ("aws_iam_policy_document", None),
+        ("random_password", None),
+    ],
+)
+def test_sub_resources_fold_into_their_component(build, resource_type, component):
+    assert build.component_of(resource_type) == component
+
+
+def test_unknown_resource_type_is_an_error_not_a_guess(build):
+    with pytest.raises(ValueError, match="aws_made_up_thing"):
+        build.component_of("aws_made_up_thing")
+
+
+def test_iam_plumbing_counts_only_when_named(build):
+    types = {"aws_lambda_function", "aws_iam_role", "aws_cloudwatch_event_rule"}
+    assert build.components_of(types, "run a lambda every 15 minutes") == {"lambda", "eventbridge"}
+    named = build.components_of(types, "a lambda with its own IAM role, run hourly")
+    assert named == {"lambda", "eventbridge", "iam"}
+
+
+@pytest.mark.parametrize(("count", "label"), [(1, "simple"), (2, "simple"), (3, "standard")])
+def test_size_edges(build, count, label):
+    assert build.label_by_size(count) == label
+    assert build.label_by_size(5) == "standard" and build.label_by_size(6) == "complex"
+
+
+def test_committed_iac_eval_labels_follow_the_rule(build, committed):
+    rows = [r for r in committed if r["source"] == "iac-eval"]
+    assert len(rows) == 126
+    for row in rows:
+        expected = (
+            "complex"
+            if build.COMPLEX_LANGUAGE.search(row["text"])
+            else build.label_by_size(len(row["components"]))
+        )
+        assert row["class"] == expected, row["id"]
+
+
+def test_relabelled_rows_keep_their_id_and_split(committed):
+    """Moving a row between lists would renumber ids and reshuffle the held-out split."""
+    by_id = {r["id"]: r for r in committed}
+    assert by_id["hw-standard-031"]["text"].startswith("create an alb with two target groups")
+    assert by_id["hw-standard-031"]["class"] == "simple"
+    assert (
+        by_id["hw-complex-024"]["text"] == "build me a multi-tier app: web tier, app tier, db tier"
+    )
+
+
+def test_committed_dataset_matches_a_rebuild(build, committed):
+    if not build.DEFAULT_IAC_EVAL.is_file():
+        pytest.skip(f"IaC-Eval source not present: {build.DEFAULT_IAC_EVAL}")
+    assert build.build_rows() == committed
