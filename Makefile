@@ -35,6 +35,7 @@ lint: setup
 	$(BIN)/ruff format --check infragen tests scripts benchmarks
 
 bench: setup
+	$(BIN)/python benchmarks/bench_tokens.py
 	$(BIN)/python benchmarks/bench_router.py
 	$(BIN)/python benchmarks/bench_schema.py
 	$(BIN)/python benchmarks/bench_checkov.py
