@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel
+from pydantic import BaseModel, PrivateAttr
 
 from infragen.router.route import LABELS
 
@@ -26,6 +26,16 @@ class ClassifierWeights(BaseModel):
     baseline_accept: dict[str, float]
     signal_scale: float
     fitted_on: str = ""
+    _arrays: tuple[np.ndarray, np.ndarray] | None = PrivateAttr(default=None)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Weights and bias as float32 arrays, converted once rather than on every request."""
+        if self._arrays is None:
+            self._arrays = (
+                np.asarray(self.weights, dtype=np.float32),
+                np.asarray(self.bias, dtype=np.float32),
+            )
+        return self._arrays
 
     def save(self, path: Path = WEIGHTS_FILE) -> None:
         path.write_text(self.model_dump_json(indent=1) + "\n")
@@ -60,5 +70,5 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 
 def predict_proba(model: ClassifierWeights, features: np.ndarray) -> np.ndarray:
-    weights = np.asarray(model.weights, dtype=np.float32)
-    return softmax(features @ weights + np.asarray(model.bias, dtype=np.float32))
+    weights, bias = model.arrays()
+    return softmax(features @ weights + bias)
