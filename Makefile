@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 demo: setup
 	rm -rf infragen-out/demo
-	$(BIN)/infragen "create vpc with rds" --offline -o infragen-out/demo
+	$(BIN)/infragen "create vpc with rds" --offline --no-input -o infragen-out/demo
 
 test: setup
 	$(BIN)/python -m pytest

@@ -20,6 +20,10 @@ from infragen.requests import check_request, slugify
 from infragen.settings import RunSettings
 from infragen.workspace import write_atomic, write_files
 
+AnswerQuestions = Callable[[list[str]], list[str]]
+"""Gets the clarifier's questions, returns one answer each ("" keeps the default)."""
+_DONE = object()
+
 EXIT_CODES = {"passed": 0, "failed": 1, "refused": 2, "error": 3}
 
 
@@ -106,13 +110,19 @@ def stream_run(
     models: Any,
     run_id: str,
     on_event: Callable[[str, dict[str, Any]], None] | None = None,
+    answer_questions: AnswerQuestions | None = None,
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yield (node, update) pairs as the graph runs, checkpointing each step under `run_id`.
-    `graph_input=None` resumes the run from its last checkpoint."""
+    `graph_input=None` resumes the run from its last checkpoint. When the clarifier pauses on
+    questions, `answer_questions` answers them and the run goes on (no answer: defaults)."""
+    from langgraph.types import Command
+
     from infragen.checkpoints import open_checkpointer
     from infragen.graph import compile_graph
 
-    context = RunContext(settings=settings, models=models, on_event=on_event)
+    context = RunContext(settings=settings, models=models, on_event=on_event,
+                         interactive=answer_questions is not None)
+    answer = answer_questions or (lambda questions: [""] * len(questions))
     config = {"configurable": {"thread_id": run_id}, "recursion_limit": 100}
     try:
         with open_checkpointer(settings.resolved_state_dir()) as saver:
@@ -122,10 +132,17 @@ def stream_run(
                 if not snapshot.values:
                     raise InfragenError(f"no run {run_id!r} to resume", "see the run id in report.json")
                 yield "__resume__", dict(snapshot.values)
-            for chunk in graph.stream(graph_input, config=config, context=context,
-                                      stream_mode="updates"):
-                for node, update in chunk.items():
-                    yield node, update or {}
+            pending: Any = graph_input
+            while pending is not _DONE:
+                questions = None
+                for chunk in graph.stream(pending, config=config, context=context,
+                                          stream_mode="updates"):
+                    for node, update in chunk.items():
+                        if node == "__interrupt__":
+                            questions = update[0].value["questions"]
+                        else:
+                            yield node, update or {}
+                pending = _DONE if questions is None else Command(resume=answer(questions))
     finally:
         shutil.rmtree(context.workspace, ignore_errors=True)
 
@@ -151,6 +168,7 @@ def generate(
     write: bool = True,
     on_event: Callable[[str, dict[str, Any]], None] | None = None,
     model_overrides: dict[str, str] | None = None,
+    answer_questions: AnswerQuestions | None = None,
     **overrides: Any,
 ) -> GenerationResult:
     """Run the pipeline for `request`; write the project unless `write=False`.
@@ -169,16 +187,17 @@ def generate(
     graph_input = {"request": text, "max_retries": settings.max_retries, "attempt": 0, "files": {},
                    "output_dir": str(out), "policies": [p.model_dump() for p in policies]}
     return execute(graph_input, run_id=run_id, out=out if write else None, settings=settings,
-                   models=models, force=force, on_event=on_event)
+                   models=models, force=force, on_event=on_event, answer_questions=answer_questions)
 
 
 def resume(run_id: str, *, settings: RunSettings | None = None, models: Any = None,
-           on_event: Callable[[str, dict[str, Any]], None] | None = None) -> GenerationResult:
+           on_event: Callable[[str, dict[str, Any]], None] | None = None,
+           answer_questions: AnswerQuestions | None = None) -> GenerationResult:
     """Continue an interrupted run from its last checkpoint and write its project."""
     settings = settings or RunSettings()
     models = models if models is not None else build_models(settings, None, run_id)
     return execute(None, run_id=run_id, out=None, settings=settings, models=models, force=True,
-                   on_event=on_event)
+                   on_event=on_event, answer_questions=answer_questions)
 
 
 def execute(
@@ -190,13 +209,14 @@ def execute(
     models: Any,
     force: bool,
     on_event: Callable[[str, dict[str, Any]], None] | None,
+    answer_questions: AnswerQuestions | None = None,
 ) -> GenerationResult:
     state: dict[str, Any] = dict(graph_input or {})
     error = failed_step = None
     current: str | None = None
     try:
         for node, update in stream_run(graph_input, settings=settings, models=models, run_id=run_id,
-                                       on_event=on_event):
+                                       on_event=on_event, answer_questions=answer_questions):
             if node == "__resume__":
                 state = update
                 out = Path(state["output_dir"])

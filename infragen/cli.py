@@ -82,6 +82,7 @@ def generate(
     max_monthly_cost: Annotated[Optional[float], typer.Option("--max-monthly-cost", help="Exit 1 when the estimate exceeds this USD amount.")] = None,
     budget_tokens: Annotated[Optional[int], typer.Option("--budget-tokens", help="Token cap for this run.")] = None,
     policy: Annotated[list[Path], typer.Option("--policy", help="Rego intent policy the project must pass (repeatable).")] = [],
+    no_input: Annotated[bool, typer.Option("--no-input", help="Never ask questions; record defaults as assumptions.")] = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Show tracebacks and debug logs.")] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")] = False,
 ) -> None:
@@ -110,9 +111,13 @@ def generate(
         from infragen.console import Progress
 
         show_progress = fmt == "text" and not ci and not quiet and sys.stderr.isatty()
+        # questions only where someone can answer them: a terminal, not CI or machine output
+        interactive = (settings.ask and not no_input and fmt == "text" and not ci and not quiet
+                       and sys.stdin.isatty())
         with Progress(enabled=show_progress) as progress:
             result = run_generate(request, output_dir=output, settings=settings, force=force,
-                                  on_event=progress.on_event, model_overrides=settings_models)
+                                  on_event=progress.on_event, model_overrides=settings_models,
+                                  answer_questions=progress.ask if interactive else None)
     except InfragenError as error:
         fail(error, verbose)
     print_result(result, fmt, quiet, ci)

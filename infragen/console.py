@@ -30,6 +30,16 @@ class Progress:
         if self._status is not None:
             self._status.__exit__(*exc)
 
+    def ask(self, questions: list[str]) -> list[str]:
+        """Ask the clarifier's questions on the terminal (Enter keeps the default)."""
+        if self._status is not None:
+            self._status.stop()
+        self.console.print("[bold]A few choices before I write the code[/] (Enter keeps the default):")
+        answers = [self.console.input(f"  {q} ") for q in questions]
+        if self._status is not None:
+            self._status.start()
+        return answers
+
     def on_event(self, name: str, data: dict[str, Any]) -> None:
         if not self.enabled or name != "node":
             return

@@ -42,6 +42,8 @@ class RunContext:
     workspace: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="infragen-")))
     """Private scratch directory where gates see the project; never the user's output directory."""
     on_event: Callable[[str, dict[str, Any]], None] | None = None
+    interactive: bool = False
+    """Someone can answer the clarifier's questions (the run pauses on a LangGraph interrupt)."""
 
     def model_router(self) -> Any:
         """The models to ask; built from settings on first use (LangGraph Studio passes none)."""

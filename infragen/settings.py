@@ -23,6 +23,7 @@ class RunSettings(BaseSettings):
     catalogue_first: bool = Field(
         True, description="Answer what the offline catalogue covers without a model (0 tokens).")
     no_cache: bool = Field(False, description="Bypass the response cache.")
+    ask: bool = Field(True, description="Ask the clarifier's questions when stdin is a terminal.")
     plan: bool = Field(False, description="Run `terraform plan` even without cloud credentials.")
     allow_exec: bool = Field(False, description="Allow planning configs with provisioners/external data.")
     fail_on: str = Field("LOW", description="Lowest Checkov severity that fails the security gate.")

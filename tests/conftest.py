@@ -13,6 +13,16 @@ os.environ.setdefault("BC_SKIP_MAPPING", "TRUE")
 os.environ.setdefault("CHECKOV_RUN_SCA_PACKAGE_SCAN_V2", "false")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def session_environment(tmp_path_factory):
+    """Before any fixture of any scope: no state outside the test tree, and no question is ever
+    asked on the terminal `make test` runs in (subprocesses inherit its stdin)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("INFRAGEN_STATE_DIR", str(tmp_path_factory.mktemp("session-state")))
+        mp.setenv("INFRAGEN_ASK", "false")
+        yield
+
+
 @pytest.fixture(autouse=True)
 def isolated_state(tmp_path_factory, monkeypatch):
     """Ledger, cache and checkpoints never touch the developer's real state directory."""

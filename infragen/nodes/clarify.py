@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from langgraph.runtime import Runtime
+from langgraph.types import interrupt
 
 from infragen.context import RunContext
 from infragen.domain import Spec
@@ -41,6 +42,51 @@ def classify(request: str, *, offline: bool) -> dict[str, Any]:
     return route(request, use_embeddings=not offline).model_dump(mode="json")
 
 
+# Defaults the parser picks that a person may want to choose: assumption marker -> question.
+OPEN_CHOICES = {
+    "(no region named)": "Which AWS region? (default us-east-1)",
+    "(no database engine named)": "Which database engine, postgres or mysql? (default postgres)",
+}
+
+
+def open_choices(spec: Spec) -> list[str]:
+    """Questions for the defaults the parser chose, in the order it chose them."""
+    return [q for a in spec.assumptions for marker, q in OPEN_CHOICES.items() if marker in a]
+
+
+def read_request(ctx: RunContext, request: str,
+                 answers: list[tuple[str, str]]) -> tuple[Spec, dict[str, Any]]:
+    """The spec for a request (plus the user's answers), from the parser when it covers the
+    request, else from the clarifier model; with the record of the call."""
+    if ctx.settings.catalogue_first:
+        # the parser reads the answers as more request text ("... mysql. eu-west-1")
+        text = ". ".join([request, *(a for _, a in answers)])
+        covered = parsed_if_covered(text)
+        if covered is not None:
+            return covered.model_copy(update={"request": request}), catalogue_record("clarifier")
+    text = request + "".join(f"\nQ: {q}\nA: {a}" for q, a in answers)
+    response = ask(
+        ctx.model_router(),
+        "clarifier",
+        "clarifier",
+        max_tokens=ctx.settings.max_tokens_for("clarifier"),
+        payload={"request": ". ".join([request, *(a for _, a in answers)])},
+        request=text,
+        kinds=catalogue_kinds(),
+    )
+    data = extract_json(response.content)
+    data["request"] = request
+    return Spec.model_validate(data), call_record("clarifier", response)
+
+
+def settle_questions(spec: Spec, answered: list[tuple[str, str]], asked: bool) -> Spec:
+    """No question survives the clarifier: answers and unasked questions become assumptions."""
+    notes = [f"You answered: {q} {a}" for q, a in answered]
+    if not asked:
+        notes += [f"Not asked (non-interactive run), assumed a default: {q}" for q in spec.questions]
+    return spec.model_copy(update={"questions": [], "assumptions": [*spec.assumptions, *notes]})
+
+
 def clarify(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     ctx = runtime.context
     request = state["request"]
@@ -48,24 +94,21 @@ def clarify(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     if routed["class"] == "out_of_scope" and not ctx.settings.offline:
         # refused before any token is spent; offline runs let the deterministic parser decide
         return {"route": routed, "refusal": f"not an infrastructure request ({routed['reason']})"}
-    covered = parsed_if_covered(request) if ctx.settings.catalogue_first else None
-    if covered is not None:
-        return {"spec": covered.model_dump(), "route": routed, "calls": [catalogue_record("clarifier")]}
-    response = ask(
-        ctx.model_router(),
-        "clarifier",
-        "clarifier",
-        max_tokens=ctx.settings.max_tokens_for("clarifier"),
-        payload={"request": request},
-        request=request,
-        kinds=catalogue_kinds(),
-    )
-    data = extract_json(response.content)
-    data["request"] = request
-    spec = Spec.model_validate(data)
-    update: dict[str, Any] = {"spec": spec.model_dump(), "route": routed,
-                              "calls": [call_record("clarifier", response)]}
-    refusal = refusal_for(spec, response.backend)
+    spec, call = read_request(ctx, request, [])
+    calls = [call]
+    questions = list(dict.fromkeys([*spec.questions, *open_choices(spec)]))
+    answered: list[tuple[str, str]] = []
+    if questions and spec.components and ctx.interactive:
+        # pauses the run (checkpointed) until the caller resumes it with the answers
+        replies = interrupt({"questions": questions})
+        answered = [(q, str(a).strip()) for q, a in zip(questions, replies, strict=False)
+                    if str(a).strip()]
+        if answered:
+            spec, call = read_request(ctx, request, answered)
+            calls.append(call)
+    spec = settle_questions(spec, answered, asked=ctx.interactive)
+    update: dict[str, Any] = {"spec": spec.model_dump(), "route": routed, "calls": calls}
+    refusal = refusal_for(spec, call["backend"])
     if refusal:
         update["refusal"] = refusal
     return update
