@@ -54,3 +54,20 @@ class RunContext:
     def emit(self, name: str, **data: Any) -> None:
         if self.on_event is not None:
             self.on_event(name, data)
+
+
+_DEFAULT: RunContext | None = None
+
+
+def context_of(runtime: Any) -> RunContext:
+    """The run's context. LangGraph Server and Studio invoke the graph with no context, or with a
+    plain dict of settings from the request: build one from the environment (and that dict)."""
+    global _DEFAULT
+    given = runtime.context
+    if isinstance(given, RunContext):
+        return given
+    if isinstance(given, dict) and given:
+        return RunContext(settings=RunSettings(**given))
+    if _DEFAULT is None:
+        _DEFAULT = RunContext()
+    return _DEFAULT

@@ -7,7 +7,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from infragen.context import RunContext
+from infragen.context import RunContext, context_of
 from infragen.domain import Finding, GateResult
 from infragen.files import parse_files
 from infragen.prompting import ask, call_record, compact_json
@@ -45,7 +45,7 @@ def check_ansible(files: dict[str, str], ctx: RunContext, required: tuple[str, .
 
 
 def write_ansible(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    ctx = runtime.context
+    ctx = context_of(runtime)
     outputs = state.get("inventory", {}).get("outputs", [])
     response = ask(
         ctx.model_router(),

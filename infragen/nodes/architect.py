@@ -7,7 +7,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from infragen.context import RunContext
+from infragen.context import RunContext, context_of
 from infragen.domain import GateResult
 from infragen.feedback import build_feedback
 from infragen.files import parse_files
@@ -93,7 +93,7 @@ def architect_tier(route: dict[str, Any], attempt: int) -> str | None:
 
 
 def architect(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    ctx = runtime.context
+    ctx = context_of(runtime)
     attempt = state.get("attempt", 0) + 1
     current = subset(state.get("files", {}), "terraform/")
     failures = failed_gates(state) if attempt > 1 else []

@@ -7,7 +7,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from infragen.context import RunContext
+from infragen.context import RunContext, context_of
 from infragen.domain import Spec
 from infragen.nodes.catalogue import catalogue_record, parsed_if_covered
 from infragen.prompting import ask, call_record, extract_json
@@ -88,7 +88,7 @@ def settle_questions(spec: Spec, answered: list[tuple[str, str]], asked: bool) -
 
 
 def clarify(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    ctx = runtime.context
+    ctx = context_of(runtime)
     request = state["request"]
     routed = classify(request, offline=ctx.settings.offline)
     if routed["class"] == "out_of_scope" and not ctx.settings.offline:

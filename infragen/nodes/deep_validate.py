@@ -6,7 +6,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from infragen.context import RunContext
+from infragen.context import RunContext, context_of
 from infragen.state import State
 from infragen.workspace import subset, sync_scratch
 
@@ -14,7 +14,7 @@ from infragen.workspace import subset, sync_scratch
 def deep_validate(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     from infragen.tools import terraform
 
-    ctx = runtime.context
+    ctx = context_of(runtime)
     scratch = sync_scratch(ctx.workspace / "plan", subset(state["files"], "terraform/"))
     gate = terraform.plan(
         scratch / "terraform", allow_exec=ctx.settings.allow_exec, explicit=ctx.settings.plan

@@ -6,7 +6,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from infragen.context import RunContext
+from infragen.context import RunContext, context_of
 from infragen.domain import Finding, GateResult
 from infragen.state import State
 from infragen.tools.hcl import HclParseError, inventory_from_texts
@@ -27,7 +27,7 @@ def budget_gate(monthly_usd: float, limit: float | None) -> GateResult:
 def finops(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     from infragen.tools import cost
 
-    ctx = runtime.context
+    ctx = context_of(runtime)
     tf = subset(state["files"], "terraform/")
     try:
         inventory = inventory_from_texts(tf)

@@ -6,7 +6,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from infragen.context import RunContext
+from infragen.context import RunContext, context_of
 from infragen.domain import Plan, Spec
 from infragen.nodes.catalogue import catalogue_record, planned_if_covered
 from infragen.prompting import ask, call_record, compact_json, extract_json
@@ -14,7 +14,7 @@ from infragen.state import State
 
 
 def plan(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    ctx = runtime.context
+    ctx = context_of(runtime)
     spec = Spec.model_validate(state["spec"])
     covered = planned_if_covered(spec) if ctx.settings.catalogue_first else None
     if covered is not None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from infragen.context import RunContext
+from infragen.context import RunContext, context_of
 from infragen.domain import Finding, GateResult
 from infragen.safety import find_secrets
 from infragen.state import State
@@ -97,7 +97,7 @@ def validate_files(files: dict[str, str], ctx: RunContext) -> tuple[GateResult, 
 
 
 def validate(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    gate, files, repairs = validate_files(state["files"], runtime.context)
+    gate, files, repairs = validate_files(state["files"], context_of(runtime))
     return {
         "files": files,
         "repairs": repairs,

@@ -42,3 +42,11 @@ def test_served_graph_runs_with_a_json_context(monkeypatch):
     )
     assert planned.get("refusal") is None
     assert "sqs" in json.dumps(planned["plan"]).lower()
+
+
+def test_served_graph_runs_with_no_context_at_all(monkeypatch):
+    """A LangGraph Server run that sends only `input`: nodes build their context from the env."""
+    monkeypatch.setenv("INFRAGEN_OFFLINE", "true")
+    graph = load_factory()({"configurable": {}})
+    planned = graph.invoke({"request": "create an sqs queue"}, interrupt_before=["architect"])
+    assert planned.get("refusal") is None and "sqs" in json.dumps(planned["plan"]).lower()
