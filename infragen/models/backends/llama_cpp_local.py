@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from infragen.errors import ConfigError
@@ -41,7 +42,7 @@ class LlamaCppBackend:
 
             local_models = Registry.load(settings.models_file).local_models
         self.local_models = local_models
-        self.models = LoadedModels(settings.model_max_loaded, self._load)
+        self.models = LoadedModels(settings.model_max_loaded, self._load, self.locate)
         # A llama.cpp context serves one generation at a time; graph nodes may call from threads.
         self._generating = threading.Lock()
 
@@ -49,12 +50,16 @@ class LlamaCppBackend:
     def from_settings(cls, settings: ModelSettings, key: Any = None) -> LlamaCppBackend:
         return cls(settings)
 
-    def _load(self, name: str) -> Any:
-        from llama_cpp import Llama
-
+    def locate(self, name: str) -> Path:
         path = resolve_model_path(name, self.settings, self.local_models)
         if not path.is_file():
             raise ConfigError(f"{path} is not a GGUF file", f"point the path for {name!r} at one")
+        return path
+
+    def _load(self, name: str) -> Any:
+        from llama_cpp import Llama
+
+        path = self.locate(name)
         try:
             llm = Llama(
                 model_path=str(path),

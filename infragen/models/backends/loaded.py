@@ -12,9 +12,18 @@ log = logging.getLogger("infragen.models")
 
 
 class LoadedModels:
-    def __init__(self, max_loaded: int, load: Callable[[str], Any]) -> None:
+    """`locate(name)` is a cheap check (are the weights on disk?) run before anything is evicted,
+    so asking for a model that is not there does not unload one that works."""
+
+    def __init__(
+        self,
+        max_loaded: int,
+        load: Callable[[str], Any],
+        locate: Callable[[str], object] | None = None,
+    ) -> None:
         self.max_loaded = max(1, max_loaded)
         self._load = load
+        self._locate = locate
         self._models: OrderedDict[str, Any] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -23,6 +32,8 @@ class LoadedModels:
             if name in self._models:
                 self._models.move_to_end(name)
                 return self._models[name]
+            if self._locate is not None:
+                self._locate(name)
             while len(self._models) >= self.max_loaded:
                 evicted, model = self._models.popitem(last=False)
                 log.info("unloading model %s to stay within %d loaded", evicted, self.max_loaded)
