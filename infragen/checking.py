@@ -23,9 +23,14 @@ from infragen.tools.hcl import HclParseError, inventory_from_texts
 GATES = ("validate", "security", "cost", "ansible", "policy")
 
 
+def terraform_root(path: Path) -> Path:
+    """A project's Terraform: its terraform/ directory, or the directory itself."""
+    return path / "terraform" if (path / "terraform").is_dir() else path
+
+
 def read_project(path: Path) -> dict[str, str]:
     """{"terraform/x.tf": text, "ansible/y.yml": text}: a directory of .tf files counts as terraform/."""
-    root = path / "terraform" if (path / "terraform").is_dir() else path
+    root = terraform_root(path)
     files = {f"terraform/{p.name}": p.read_text(encoding="utf-8") for p in sorted(root.glob("*.tf"))}
     ansible = path / "ansible"
     if ansible.is_dir():
@@ -64,11 +69,13 @@ def check_project(path: Path, *, settings: RunSettings, only: str | None = None)
 
             try:
                 inventory = inventory_from_texts({k: v for k, v in files.items() if k.startswith("terraform/")})
-            except HclParseError as exc:
-                raise InfragenError(f"cannot price {path}: {exc}", "fix the HCL first") from exc
-            estimate = cost.estimate(inventory, directory=ctx_dir(ctx, files, "terraform"))
-            state["cost"] = estimate.model_dump()
-            gates["cost"] = budget_gate(estimate.monthly_usd, settings.max_monthly_cost).model_dump()
+            except HclParseError as exc:  # the validate gate reports the parse error itself
+                gates["cost"] = GateResult(name="cost", status="skipped", engine="price table",
+                                           reason=f"skipped: the HCL does not parse ({exc}); fix it to get an estimate").model_dump()
+            else:
+                estimate = cost.estimate(inventory, directory=ctx_dir(ctx, files, "terraform"))
+                state["cost"] = estimate.model_dump()
+                gates["cost"] = budget_gate(estimate.monthly_usd, settings.max_monthly_cost).model_dump()
         if "ansible" in wanted and any(k.startswith("ansible/") for k in files):
             from infragen.nodes.ansible import check_ansible
 
@@ -80,6 +87,8 @@ def check_project(path: Path, *, settings: RunSettings, only: str | None = None)
         shutil.rmtree(ctx.workspace, ignore_errors=True)
     state["gates"] = gates
     report = build_report(state, output_dir=str(path), run_id=uuid.uuid4().hex[:12])
+    report["written"] = False  # `check` reads the project, it writes nothing
+    report["roots"] = {"terraform": str(terraform_root(path)), "ansible": str(path / "ansible")}
     return GenerationResult(report=report, files=files)
 
 

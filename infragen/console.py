@@ -76,5 +76,5 @@ def print_summary(report: dict[str, Any], console: Console | None = None) -> Non
         console.print(f"cost: ${cost.get('monthly_usd', 0):,.2f}/month ({cost.get('source', '')})")
     usage = report["usage"]
     console.print(f"tokens: {usage['total_tokens']} (cache hits {usage['cache_hits']}) · attempts: {report['attempts']}")
-    if report.get("output_dir") and status != "refused":
+    if report.get("output_dir") and status != "refused" and report.get("written", True):
         console.print(f"written to {report['output_dir']} (REPORT.md, report.json)")
