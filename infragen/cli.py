@@ -290,7 +290,7 @@ def usage(fmt: Annotated[str, typer.Option("--format", help="text | json")] = "t
 @app.command("plan")
 def offline_plan(
     directory: Annotated[Path, typer.Argument(help="Terraform directory.")],
-    offline: Annotated[bool, typer.Option("--offline", help="Build the plan document from the code alone (required: no terraform plan is run).")] = True,
+    offline: Annotated[bool, typer.Option("--offline/--no-offline", help="Build the plan document from the code alone; --no-offline is refused (run terraform plan for a real one).")] = True,
 ) -> None:
     """Print a `terraform show -json`-shaped plan document built offline from the HCL."""
     from infragen.intent.plan_document import build_plan_document

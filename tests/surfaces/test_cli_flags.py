@@ -463,6 +463,11 @@ def test_plan_refuses_empty_and_unparsable_directories(tmp_path):
     assert "cannot parse" in broken.output
 
 
+def test_plan_no_offline_is_refused_with_the_way_to_a_real_plan():
+    result = invoke("plan", str(FIXTURES / "tf_aws"), "--no-offline")
+    assert result.exit_code == 2 and "terraform plan" in result.output
+
+
 def test_eval_unknown_benchmark_exits_2():
     result = invoke("eval", "swe-bench", "--offline")
     assert result.exit_code == 2 and "iac-eval" in result.output
