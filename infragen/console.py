@@ -74,6 +74,8 @@ def print_summary(report: dict[str, Any], console: Console | None = None) -> Non
     cost = report.get("cost") or {}
     if cost:
         console.print(f"cost: ${cost.get('monthly_usd', 0):,.2f}/month ({cost.get('source', '')})")
+    for line in report.get("fallbacks", []):
+        console.print(f"[yellow]fell back:[/] {line}")
     usage = report["usage"]
     console.print(f"tokens: {usage['total_tokens']} (cache hits {usage['cache_hits']}) · attempts: {report['attempts']}")
     if report.get("output_dir") and status != "refused" and report.get("written", True):

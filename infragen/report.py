@@ -37,6 +37,21 @@ def models_used(calls: list[dict[str, Any]]) -> dict[str, str]:
     return {c["node"]: f"{c['backend']}:{c['model']}" for c in calls}
 
 
+def fallbacks(calls: list[dict[str, Any]]) -> list[str]:
+    """Models the run wanted but could not use, grouped by why: a pinned model with no key would
+    otherwise fall back to the offline backend without a word."""
+    by_reason: dict[str, list[str]] = {}
+    for call in calls:
+        for a in call.get("attempts", []):
+            if a.get("outcome") == "ok":
+                continue
+            reason = " - ".join(x for x in (a.get("error_class"), a.get("detail")) if x) or a["outcome"]
+            models = by_reason.setdefault(f"{a['outcome']} ({reason})", [])
+            if f"{a['backend']}:{a['model']}" not in models:
+                models.append(f"{a['backend']}:{a['model']}")
+    return [f"{', '.join(models)} {reason}" for reason, models in by_reason.items()]
+
+
 def build_report(
     state: dict[str, Any],
     *,
@@ -70,6 +85,7 @@ def build_report(
         "repairs": state.get("repairs", []),
         "assumptions": spec.get("assumptions", []),
         "inventory": state.get("inventory", {}),
+        "fallbacks": fallbacks(calls),
     }
     if state.get("refusal"):
         report["refusal"] = state["refusal"]
