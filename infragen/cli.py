@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
@@ -68,20 +68,20 @@ def print_result(result, fmt: str, quiet: bool, ci: bool = False) -> None:
 @app.command()
 def generate(
     request: Annotated[str, typer.Argument(help="What to build, in plain words.")],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output directory (default ./infragen-out/<slug>).")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output directory (default ./infragen-out/<slug>).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="text | json | markdown | sarif")] = "text",
     ci: Annotated[bool, typer.Option("--ci", help="Non-interactive: no colour, no progress, machine output.")] = False,
-    max_retries: Annotated[Optional[int], typer.Option("--max-retries", help="Architect attempts (default 3).")] = None,
-    model: Annotated[list[str], typer.Option("--model", help="Pin a task to a model: TASK=BACKEND:MODEL (repeatable).")] = [],
+    max_retries: Annotated[int | None, typer.Option("--max-retries", help="Architect attempts (default 3).")] = None,
+    model: Annotated[list[str] | None, typer.Option("--model", help="Pin a task to a model: TASK=BACKEND:MODEL (repeatable).")] = None,
     offline: Annotated[bool, typer.Option("--offline", help="Use only the embedded offline backend.")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")] = False,
     plan: Annotated[bool, typer.Option("--plan", help="Run terraform plan even without cloud credentials.")] = False,
     allow_exec: Annotated[bool, typer.Option("--allow-exec", help="Allow planning configs with provisioners or external data.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite a non-empty output directory.")] = False,
-    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Lowest Checkov severity that fails (LOW|MEDIUM|HIGH|CRITICAL).")] = None,
-    max_monthly_cost: Annotated[Optional[float], typer.Option("--max-monthly-cost", help="Exit 1 when the estimate exceeds this USD amount.")] = None,
-    budget_tokens: Annotated[Optional[int], typer.Option("--budget-tokens", help="Token cap for this run.")] = None,
-    policy: Annotated[list[Path], typer.Option("--policy", help="Rego intent policy the project must pass (repeatable).")] = [],
+    fail_on: Annotated[str | None, typer.Option("--fail-on", help="Lowest Checkov severity that fails (LOW|MEDIUM|HIGH|CRITICAL).")] = None,
+    max_monthly_cost: Annotated[float | None, typer.Option("--max-monthly-cost", help="Exit 1 when the estimate exceeds this USD amount.")] = None,
+    budget_tokens: Annotated[int | None, typer.Option("--budget-tokens", help="Token cap for this run.")] = None,
+    policy: Annotated[list[Path] | None, typer.Option("--policy", help="Rego intent policy the project must pass (repeatable).")] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never ask questions; record defaults as assumptions.")] = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Show tracebacks and debug logs.")] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")] = False,
@@ -107,7 +107,7 @@ def generate(
             first = exc.errors()[0]
             raise InfragenError(f"--{str(first['loc'][0]).replace('_', '-')}: {first['msg']}",
                                 "see infragen --help for the allowed values") from exc
-        settings_models = parse_model_overrides(model)
+        settings_models = parse_model_overrides(model or [])
         from infragen.console import Progress
 
         show_progress = fmt == "text" and not ci and not quiet and sys.stderr.isatty()
@@ -146,11 +146,11 @@ def resume(
 @app.command()
 def check(
     paths: Annotated[list[Path], typer.Argument(help="Project directories or .tf files (a file stands for its directory, except with --only schema).")],
-    only: Annotated[Optional[str], typer.Option("--only", help="Run one gate: schema | validate | security | cost | ansible | policy.")] = None,
+    only: Annotated[str | None, typer.Option("--only", help="Run one gate: schema | validate | security | cost | ansible | policy.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="text | json | markdown | sarif")] = "text",
     fail_on: Annotated[str, typer.Option("--fail-on", help="Lowest Checkov severity that fails.")] = "LOW",
-    max_monthly_cost: Annotated[Optional[float], typer.Option("--max-monthly-cost", help="Exit 1 when the estimate exceeds this USD amount.")] = None,
-    policy: Annotated[list[Path], typer.Option("--policy", help="Rego intent policy the code must pass (repeatable).")] = [],
+    max_monthly_cost: Annotated[float | None, typer.Option("--max-monthly-cost", help="Exit 1 when the estimate exceeds this USD amount.")] = None,
+    policy: Annotated[list[Path] | None, typer.Option("--policy", help="Rego intent policy the code must pass (repeatable).")] = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")] = False,
 ) -> None:
     """Check existing Terraform/Ansible code with no model: validate, security, cost, ansible."""
@@ -172,7 +172,7 @@ def check(
         raise typer.Exit(code)
     from infragen.settings import RunSettings
 
-    settings = RunSettings(fail_on=fail_on, max_monthly_cost=max_monthly_cost, policies=policy)
+    settings = RunSettings(fail_on=fail_on, max_monthly_cost=max_monthly_cost, policies=policy or [])
     # pre-commit passes files: check each file's directory once
     directories = list(dict.fromkeys(p.parent if p.is_file() else p for p in paths))
     worst = 0
@@ -213,8 +213,8 @@ def doctor() -> None:
 
 @app.command()
 def route(
-    request: Annotated[Optional[str], typer.Argument(help="Request to classify.")] = None,
-    file: Annotated[Optional[Path], typer.Option("--file", help="Classify one request per line.")] = None,
+    request: Annotated[str | None, typer.Argument(help="Request to classify.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="Classify one request per line.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="text | json")] = "text",
     baseline_only: Annotated[bool, typer.Option("--baseline", help="Keyword baseline only (no embedding model).")] = False,
 ) -> None:
@@ -311,11 +311,11 @@ def offline_plan(
 def evaluate(
     benchmark: Annotated[str, typer.Argument(help="Benchmark name: iac-eval.")],
     split: Annotated[str, typer.Option("--split", help="dev | smoke")] = "smoke",
-    limit: Annotated[Optional[int], typer.Option("--limit", help="Run at most N tasks.")] = None,
-    data: Annotated[Optional[Path], typer.Option("--data", help="Another JSONL file in the IaC-Eval format.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="Run at most N tasks.")] = None,
+    data: Annotated[Path | None, typer.Option("--data", help="Another JSONL file in the IaC-Eval format.")] = None,
     offline: Annotated[bool, typer.Option("--offline", help="Use only the embedded offline backend.")] = False,
     fmt: Annotated[str, typer.Option("--format", help="text | json | markdown")] = "text",
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write report.json and REPORT.md here.")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write report.json and REPORT.md here.")] = None,
 ) -> None:
     """Score the configured models on IaC-Eval tasks through the full pipeline."""
     from infragen.evaluation.pipeline import run_benchmark
