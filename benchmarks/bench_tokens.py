@@ -202,10 +202,28 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = parser.parse_args(argv)
     if args.record:
         record()
+    saved = dict(os.environ)
     os.environ["GROQ_API_KEY"] = FAKE_KEY  # the ledger keys the calls by this (masked) key
-    os.environ.pop("GROQ_API_KEY_SECONDARY", None)
-    os.environ.pop("MODEL_BACKEND", None)
-    os.environ.pop("FORCE_MODEL", None)
+    for name in ("GROQ_API_KEY_SECONDARY", "MODEL_BACKEND", "FORCE_MODEL", "INFRAGEN_CONFIG"):
+        os.environ.pop(name, None)
+    try:
+        result = run_all(args)
+    finally:  # the bench also runs inside the test process: leave its environment as it was
+        os.environ.clear()
+        os.environ.update(saved)
+    show("default configuration (catalogue first)", result["requests"])
+    show("every task on the model (INFRAGEN_CATALOGUE_FIRST=false)", result["every_task_on_model"])
+    result["targets"] = check_targets(result["requests"])
+    print("\nseed figures: " + ", ".join(f"{k} {v:,}" for k, v in SEED.items()))
+    for line in result["targets"]:
+        print(line)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return result
+
+
+def run_all(args: argparse.Namespace) -> dict[str, Any]:
     recorded = json.loads(RECORDED.read_text(encoding="utf-8"))
     scenarios = load_scenarios()[: args.only]
     result: dict[str, Any] = {"daily_tokens": DAILY_TOKENS, "seed": SEED}
@@ -217,15 +235,6 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             row["seed"] = bool(scenario.get("seed"))
             rows.append(row)
         result[key] = rows
-    show("default configuration (catalogue first)", result["requests"])
-    show("every task on the model (INFRAGEN_CATALOGUE_FIRST=false)", result["every_task_on_model"])
-    result["targets"] = check_targets(result["requests"])
-    print("\nseed figures: " + ", ".join(f"{k} {v:,}" for k, v in SEED.items()))
-    for line in result["targets"]:
-        print(line)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
     return result
 
 

@@ -33,11 +33,11 @@ class RunSettings(BaseSettings):
     budget_tokens: int | None = Field(None, description="Token cap for a single run.")
     max_request_chars: int = Field(4000, description="Longest request accepted.")
     state_dir: Path | None = Field(None, description="Where the ledger, cache and checkpoints live.")
-    max_tokens_clarifier: int = 400
-    max_tokens_planner: int = 600
-    max_tokens_architect: int = 1500
+    max_tokens_clarifier: int = Field(400, description="Completion cap for the clarifier.")
+    max_tokens_planner: int = Field(600, description="Completion cap for the planner.")
+    max_tokens_architect: int = Field(1500, description="Completion cap for the architect.")
     # The catalogue's playbook for one web host is ~1,040 tokens: at 1,000 a model is cut off.
-    max_tokens_ansible: int = 1500
+    max_tokens_ansible: int = Field(1500, description="Completion cap for the Ansible writer.")
 
     def resolved_state_dir(self) -> Path:
         """Ledger, cache and checkpoints live here (INFRAGEN_STATE_DIR, else the user state dir)."""

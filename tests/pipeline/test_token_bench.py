@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,9 @@ def bench(tmp_path_factory):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     out = tmp_path_factory.mktemp("bench") / "tokens.json"
+    before = dict(os.environ)
     module.main(["--only", "2", "--out", str(out)])
+    assert dict(os.environ) == before  # no fake key left behind for later tests
     return json.loads(out.read_text())
 
 
