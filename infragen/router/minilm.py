@@ -16,49 +16,49 @@ LAYERS = 6
 HEADS = 12
 HIDDEN = 384
 LAYER_NORM_EPS = 1e-12
-# Numerical Recipes' erfc coefficients (fractional error < 1.2e-7): BERT's GELU is the exact,
-# erf-based one, and numpy has no erf.
-_ERFC = (
-    -1.26551223,
-    1.00002368,
-    0.37409196,
-    0.09678418,
-    -0.18628806,
-    0.27886807,
-    -1.13520398,
-    1.48851587,
-    -0.82215223,
-    0.17087277,
-)
+# Abramowitz & Stegun 7.1.26 (absolute error < 1.5e-7): BERT's GELU is the exact, erf-based one,
+# numpy has no erf, and GELU runs on every hidden unit, so it is computed in place in few passes.
+_ERF_P = np.float32(0.3275911)
+_ERF_A = tuple(np.float32(a) for a in (1.061405429, -1.453152027, 1.421413741, -0.284496736))
+_ERF_A1 = np.float32(0.254829592)
 
 
 def erf(x: np.ndarray) -> np.ndarray:
-    """erf(x) for float32 arrays; in place where it can, as GELU runs on every hidden unit."""
     z = np.abs(x)
-    t = z * np.float32(0.5)
+    t = z * _ERF_P
     t += np.float32(1.0)
     np.reciprocal(t, out=t)
-    poly = t * np.float32(_ERFC[-1])
-    for coefficient in reversed(_ERFC[1:-1]):
-        poly += np.float32(coefficient)
+    poly = t * _ERF_A[0]
+    for coefficient in _ERF_A[1:]:
+        poly += coefficient
         poly *= t
-    poly += np.float32(_ERFC[0])
+    poly += _ERF_A1
+    poly *= t
     z *= z
-    poly -= z
-    np.exp(poly, out=poly)
-    poly *= t  # erfc(|x|)
-    return np.where(x >= 0, np.float32(1.0) - poly, poly - np.float32(1.0))
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    poly *= z  # erfc(|x|)
+    np.subtract(np.float32(1.0), poly, out=poly)  # erf(|x|)
+    return np.copysign(poly, x, out=poly)
 
 
 def gelu(x: np.ndarray) -> np.ndarray:
-    return 0.5 * x * (1.0 + erf(x * np.float32(1 / np.sqrt(2))))
+    out = erf(x * np.float32(1 / np.sqrt(2)))
+    out += np.float32(1.0)
+    out *= x
+    out *= np.float32(0.5)
+    return out
 
 
 def layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
-    mean = x.mean(-1, keepdims=True)
-    centred = x - mean
-    variance = (centred * centred).mean(-1, keepdims=True)
-    return centred / np.sqrt(variance + LAYER_NORM_EPS) * weight + bias
+    scale = np.float32(1 / x.shape[-1])
+    centred = x - np.add.reduce(x, axis=-1, keepdims=True) * scale
+    variance = np.add.reduce(centred * centred, axis=-1, keepdims=True) * scale
+    variance += np.float32(LAYER_NORM_EPS)
+    centred /= np.sqrt(variance, out=variance)
+    centred *= weight
+    centred += bias
+    return centred
 
 
 class Layer:
@@ -85,15 +85,27 @@ class Layer:
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         tokens, head = x.shape[0], HIDDEN // HEADS
-        q, k, v = np.split(x @ self.qkv + self.qkv_bias, 3, axis=1)
+        qkv = x @ self.qkv
+        qkv += self.qkv_bias
+        q, k, v = np.split(qkv, 3, axis=1)
         q, k, v = (m.reshape(tokens, HEADS, head).transpose(1, 0, 2) for m in (q, k, v))
-        scores = q @ k.transpose(0, 2, 1) * np.float32(1 / np.sqrt(head))
-        scores = np.exp(scores - scores.max(-1, keepdims=True))
-        scores /= scores.sum(-1, keepdims=True)
+        scores = q @ k.transpose(0, 2, 1)
+        scores *= np.float32(1 / np.sqrt(head))
+        scores -= scores.max(-1, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= np.add.reduce(scores, axis=-1, keepdims=True)
         context = (scores @ v).transpose(1, 0, 2).reshape(tokens, HIDDEN)
-        x = layer_norm(context @ self.out + self.out_bias + x, *self.norm1)
-        hidden = gelu(x @ self.up + self.up_bias)
-        return layer_norm(hidden @ self.down + self.down_bias + x, *self.norm2)
+        attended = context @ self.out
+        attended += self.out_bias
+        attended += x
+        x = layer_norm(attended, *self.norm1)
+        hidden = x @ self.up
+        hidden += self.up_bias
+        hidden = gelu(hidden)
+        output = hidden @ self.down
+        output += self.down_bias
+        output += x
+        return layer_norm(output, *self.norm2)
 
 
 class MiniLM:
