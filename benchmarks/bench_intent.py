@@ -66,8 +66,13 @@ def agreement(data: Path | None) -> dict:
     }
 
 
-INIT_FAILURES = ("Failed to query available provider packages", "problems during initialisation",
-                 "Module not installed", "Failed to download module", "Module source has changed")
+INIT_FAILURES = (
+    "Failed to query available provider packages",
+    "problems during initialisation",
+    "Module not installed",
+    "Failed to download module",
+    "Module source has changed",
+)
 
 
 def repair_yield(data: Path | None) -> dict:
@@ -75,8 +80,12 @@ def repair_yield(data: Path | None) -> dict:
     from infragen.schema.repair import repair_texts
     from infragen.schema.validator import validate_texts
 
-    rejected = [r for r in load_labelled(data) if not r["validate_ok"]
-                and not any(m in (r.get("validate_error") or "") for m in INIT_FAILURES)]
+    rejected = [
+        r
+        for r in load_labelled(data)
+        if not r["validate_ok"]
+        and not any(m in (r.get("validate_error") or "") for m in INIT_FAILURES)
+    ]
     started = time.monotonic()
     changed = clean = unparsable = 0
     for row in rejected:
@@ -89,8 +98,13 @@ def repair_yield(data: Path | None) -> dict:
         if done:
             changed += 1
             clean += not [f for f in validate_texts(repaired, major=5) if f.severity == "error"]
-    return {"rejected_outputs": len(rejected), "unparsable": unparsable, "repaired": changed,
-            "schema_clean_after_repair": clean, "seconds": round(time.monotonic() - started, 2)}
+    return {
+        "rejected_outputs": len(rejected),
+        "unparsable": unparsable,
+        "repaired": changed,
+        "schema_clean_after_repair": clean,
+        "seconds": round(time.monotonic() - started, 2),
+    }
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -98,8 +112,11 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--data", type=Path, default=None, help="folder with dev.jsonl")
     parser.add_argument("--out", type=Path, default=ROOT / ".bench" / "intent.json")
     args = parser.parse_args(argv)
-    result = {"reference": reference_pass(args.data), "calibration": agreement(args.data),
-              "repairs": repair_yield(args.data)}
+    result = {
+        "reference": reference_pass(args.data),
+        "calibration": agreement(args.data),
+        "repairs": repair_yield(args.data),
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
     ref, cal = result["reference"], result["calibration"]

@@ -58,7 +58,9 @@ class ReplayBackend:
 
         queue = self.queues.get(request.task)
         if not queue:
-            raise BackendCallError("permanent", f"no recorded answer for task {request.task!r}", 404)
+            raise BackendCallError(
+                "permanent", f"no recorded answer for task {request.task!r}", 404
+            )
         content = queue.popleft() if len(queue) > 1 else queue[0]
         self.calls[request.task] += 1
         prompt = sum(3 + len(self.encoding.encode(m.content)) for m in request.messages) + 3
@@ -66,8 +68,9 @@ class ReplayBackend:
         if len(tokens) > request.max_tokens:  # a server stops at max_tokens
             tokens = tokens[: request.max_tokens]
             content = self.encoding.decode(tokens)
-        usage = TokenUsage(prompt_tokens=prompt, completion_tokens=len(tokens),
-                           total_tokens=prompt + len(tokens))
+        usage = TokenUsage(
+            prompt_tokens=prompt, completion_tokens=len(tokens), total_tokens=prompt + len(tokens)
+        )
         return ChatResponse(content=content, model_used=model, backend=self.name, usage=usage)
 
 
@@ -122,8 +125,9 @@ def answers_for(scenario: dict[str, Any], recorded: dict[str, str], catalogue_fi
     return {task: replies for task, replies in answers.items() if replies}
 
 
-def run_once(scenario: dict[str, Any], answers: dict, state_dir: Path, catalogue_first: bool,
-             out: Path) -> tuple[dict[str, Any], ReplayBackend]:
+def run_once(
+    scenario: dict[str, Any], answers: dict, state_dir: Path, catalogue_first: bool, out: Path
+) -> tuple[dict[str, Any], ReplayBackend]:
     from infragen.api import generate
     from infragen.context import build_models
     from infragen.settings import RunSettings
@@ -131,17 +135,22 @@ def run_once(scenario: dict[str, Any], answers: dict, state_dir: Path, catalogue
     replay = ReplayBackend(answers)
     policies = [FIXTURES / scenario["policy"]] if scenario.get("policy") else []
     # the catalogue's plans and code, written by a model, do not fit the default max_tokens
-    overrides = {} if catalogue_first else {"max_tokens_planner": 2000, "max_tokens_architect": 16384}
-    settings = RunSettings(state_dir=state_dir, catalogue_first=catalogue_first, policies=policies,
-                           **overrides)
+    overrides = (
+        {} if catalogue_first else {"max_tokens_planner": 2000, "max_tokens_architect": 16384}
+    )
+    settings = RunSettings(
+        state_dir=state_dir, catalogue_first=catalogue_first, policies=policies, **overrides
+    )
     router = build_models(settings, factories={"groq": lambda _settings, _key: replay})
-    result = generate(scenario["request"], output_dir=out, settings=settings, models=router,
-                      force=True)
+    result = generate(
+        scenario["request"], output_dir=out, settings=settings, models=router, force=True
+    )
     return result.report, replay
 
 
-def measure(scenario: dict[str, Any], recorded: dict[str, str], catalogue_first: bool,
-            work: Path) -> dict[str, Any]:
+def measure(
+    scenario: dict[str, Any], recorded: dict[str, str], catalogue_first: bool, work: Path
+) -> dict[str, Any]:
     state_dir = work / "state"
     answers = answers_for(scenario, recorded, catalogue_first)
     report, replay = run_once(scenario, answers, state_dir, catalogue_first, work / "out")
@@ -158,10 +167,12 @@ def measure(scenario: dict[str, Any], recorded: dict[str, str], catalogue_first:
         "attempts": report["attempts"],
         "cache_hits": usage["cache_hits"],
         "model_calls": sum(replay.calls.values()),
-        "repeat": {"total_tokens": again["usage"]["total_tokens"],
-                   "cache_hits": again["usage"]["cache_hits"],
-                   "model_calls": sum(replay_again.calls.values()),
-                   "status": again["status"]},
+        "repeat": {
+            "total_tokens": again["usage"]["total_tokens"],
+            "cache_hits": again["usage"]["cache_hits"],
+            "model_calls": sum(replay_again.calls.values()),
+            "status": again["status"],
+        },
     }
 
 
@@ -172,13 +183,18 @@ def per_day(tokens: int) -> str:
 def show(title: str, rows: list[dict[str, Any]]) -> None:
     nodes = ["clarifier", "planner", "architect", "ansible"]
     print(f"\n== {title}")
-    print(f"{'request':<58} {'status':<7} {'att':>3} " + " ".join(f"{n[:9]:>9}" for n in nodes)
-          + f" {'total':>7} {'/day':>6} {'repeat':>6}")
+    print(
+        f"{'request':<58} {'status':<7} {'att':>3} "
+        + " ".join(f"{n[:9]:>9}" for n in nodes)
+        + f" {'total':>7} {'/day':>6} {'repeat':>6}"
+    )
     for r in rows:
         by = [r["by_node"].get(n, 0) for n in nodes]
-        print(f"{r['request'][:58]:<58} {r['status']:<7} {r['attempts']:>3} "
-              + " ".join(f"{b:>9}" for b in by)
-              + f" {r['total_tokens']:>7} {per_day(r['total_tokens']):>6} {r['repeat']['total_tokens']:>6}")
+        print(
+            f"{r['request'][:58]:<58} {r['status']:<7} {r['attempts']:>3} "
+            + " ".join(f"{b:>9}" for b in by)
+            + f" {r['total_tokens']:>7} {per_day(r['total_tokens']):>6} {r['repeat']['total_tokens']:>6}"
+        )
 
 
 def check_targets(rows: list[dict[str, Any]]) -> list[str]:
@@ -187,8 +203,10 @@ def check_targets(rows: list[dict[str, Any]]) -> list[str]:
     for r in (r for r in rows if r["size"] in TARGETS and r.get("seed")):
         limit = TARGETS[r["size"]]
         ok = r["total_tokens"] <= limit and r["status"] == "passed"
-        verdicts.append(f"{'met ' if ok else 'MISSED'} {r['size']} seed <= {limit}: {r['total_tokens']} "
-                        f"tokens, {r['attempts']} attempt(s), {r['status']}")
+        verdicts.append(
+            f"{'met ' if ok else 'MISSED'} {r['size']} seed <= {limit}: {r['total_tokens']} "
+            f"tokens, {r['attempts']} attempt(s), {r['status']}"
+        )
     repeat_ok = all(r["repeat"]["total_tokens"] == 0 for r in rows)
     verdicts.append(f"{'met ' if repeat_ok else 'MISSED'} repeat costs 0 tokens for every request")
     return verdicts

@@ -77,14 +77,18 @@ def prepare_output_dir(path: Path, *, force: bool) -> Path:
     if path.exists() and not path.is_dir():
         raise OutputDirError(f"{path} exists and is not a directory", "choose another -o/--output")
     if path.is_dir() and any(path.iterdir()) and not force:
-        raise OutputDirError(f"{path} is not empty", "pass --force to overwrite, or choose another -o/--output")
+        raise OutputDirError(
+            f"{path} is not empty", "pass --force to overwrite, or choose another -o/--output"
+        )
     try:
         path.mkdir(parents=True, exist_ok=True)
         probe = path / ".infragen-write-test"
         probe.write_text("")
         probe.unlink()
     except OSError as exc:
-        raise OutputDirError(f"cannot write to {path}: {exc.strerror}", "choose a writable -o/--output") from exc
+        raise OutputDirError(
+            f"cannot write to {path}: {exc.strerror}", "choose a writable -o/--output"
+        ) from exc
     return path
 
 
@@ -120,8 +124,12 @@ def stream_run(
     from infragen.checkpoints import open_checkpointer
     from infragen.graph import compile_graph
 
-    context = RunContext(settings=settings, models=models, on_event=on_event,
-                         interactive=answer_questions is not None)
+    context = RunContext(
+        settings=settings,
+        models=models,
+        on_event=on_event,
+        interactive=answer_questions is not None,
+    )
     answer = answer_questions or (lambda questions: [""] * len(questions))
     config = {"configurable": {"thread_id": run_id}, "recursion_limit": 100}
     try:
@@ -130,13 +138,16 @@ def stream_run(
             if graph_input is None:
                 snapshot = graph.get_state(config)
                 if not snapshot.values:
-                    raise InfragenError(f"no run {run_id!r} to resume", "see the run id in report.json")
+                    raise InfragenError(
+                        f"no run {run_id!r} to resume", "see the run id in report.json"
+                    )
                 yield "__resume__", dict(snapshot.values)
             pending: Any = graph_input
             while pending is not _DONE:
                 questions = None
-                for chunk in graph.stream(pending, config=config, context=context,
-                                          stream_mode="updates"):
+                for chunk in graph.stream(
+                    pending, config=config, context=context, stream_mode="updates"
+                ):
                     for node, update in chunk.items():
                         if node == "__interrupt__":
                             questions = update[0].value["questions"]
@@ -184,20 +195,47 @@ def generate(
         prepare_output_dir(out, force=force)
     run_id = uuid.uuid4().hex[:12]
     models = models if models is not None else build_models(settings, model_overrides, run_id)
-    graph_input = {"request": text, "max_retries": settings.max_retries, "attempt": 0, "files": {},
-                   "output_dir": str(out), "policies": [p.model_dump() for p in policies]}
-    return execute(graph_input, run_id=run_id, out=out if write else None, settings=settings,
-                   models=models, force=force, on_event=on_event, answer_questions=answer_questions)
+    graph_input = {
+        "request": text,
+        "max_retries": settings.max_retries,
+        "attempt": 0,
+        "files": {},
+        "output_dir": str(out),
+        "policies": [p.model_dump() for p in policies],
+    }
+    return execute(
+        graph_input,
+        run_id=run_id,
+        out=out if write else None,
+        settings=settings,
+        models=models,
+        force=force,
+        on_event=on_event,
+        answer_questions=answer_questions,
+    )
 
 
-def resume(run_id: str, *, settings: RunSettings | None = None, models: Any = None,
-           on_event: Callable[[str, dict[str, Any]], None] | None = None,
-           answer_questions: AnswerQuestions | None = None) -> GenerationResult:
+def resume(
+    run_id: str,
+    *,
+    settings: RunSettings | None = None,
+    models: Any = None,
+    on_event: Callable[[str, dict[str, Any]], None] | None = None,
+    answer_questions: AnswerQuestions | None = None,
+) -> GenerationResult:
     """Continue an interrupted run from its last checkpoint and write its project."""
     settings = settings or RunSettings()
     models = models if models is not None else build_models(settings, None, run_id)
-    return execute(None, run_id=run_id, out=None, settings=settings, models=models, force=True,
-                   on_event=on_event, answer_questions=answer_questions)
+    return execute(
+        None,
+        run_id=run_id,
+        out=None,
+        settings=settings,
+        models=models,
+        force=True,
+        on_event=on_event,
+        answer_questions=answer_questions,
+    )
 
 
 def execute(
@@ -215,8 +253,14 @@ def execute(
     error = failed_step = None
     current: str | None = None
     try:
-        for node, update in stream_run(graph_input, settings=settings, models=models, run_id=run_id,
-                                       on_event=on_event, answer_questions=answer_questions):
+        for node, update in stream_run(
+            graph_input,
+            settings=settings,
+            models=models,
+            run_id=run_id,
+            on_event=on_event,
+            answer_questions=answer_questions,
+        ):
             if node == "__resume__":
                 state = update
                 out = Path(state["output_dir"])
@@ -226,17 +270,26 @@ def execute(
             if on_event:
                 on_event("node", {"node": node, "update": update})
             current = node
-    except InfragenError as exc:  # typed (budget, no backend, unsafe file): keep the work, then raise
+    except (
+        InfragenError
+    ) as exc:  # typed (budget, no backend, unsafe file): keep the work, then raise
         keep_partial(state, out, run_id, force, mask(exc.one_line()), next_node(current))
         raise
     except KeyboardInterrupt:
         keep_partial(state, out, run_id, force, "interrupted (Ctrl-C)", next_node(current))
-        raise RunInterruptedError(f"interrupted; run {run_id} is checkpointed",
-                                  f"finish it with: infragen resume {run_id}") from None
+        raise RunInterruptedError(
+            f"interrupted; run {run_id} is checkpointed",
+            f"finish it with: infragen resume {run_id}",
+        ) from None
     except Exception as exc:  # a crashed tool or model: keep the partial work and say where
         error, failed_step = mask(f"{type(exc).__name__}: {exc}"), next_node(current)
-    report = build_report(state, output_dir=str(out) if out else None, run_id=run_id,
-                          error=error, failed_step=failed_step)
+    report = build_report(
+        state,
+        output_dir=str(out) if out else None,
+        run_id=run_id,
+        error=error,
+        failed_step=failed_step,
+    )
     files = state.get("files", {})
     if out is not None and report["status"] != "refused":
         write_or_raise(out, files, report, force=force)
@@ -245,26 +298,32 @@ def execute(
     return GenerationResult(report=report, files=files)
 
 
-def keep_partial(state: dict[str, Any], out: Path | None, run_id: str, force: bool, error: str,
-                 failed_step: str) -> None:
+def keep_partial(
+    state: dict[str, Any], out: Path | None, run_id: str, force: bool, error: str, failed_step: str
+) -> None:
     """Write what a failed run produced, with a report naming the failed step (best effort: the
     original error is what the caller reports)."""
     if out is None or not state.get("request"):
         return
-    report = build_report(state, output_dir=str(out), run_id=run_id, error=error,
-                          failed_step=failed_step)
+    report = build_report(
+        state, output_dir=str(out), run_id=run_id, error=error, failed_step=failed_step
+    )
     with contextlib.suppress(OSError, ValueError, InfragenError):
         write_output(out, state.get("files", {}), report, force=force)
 
 
-def write_or_raise(out: Path, files: dict[str, str], report: dict[str, Any], *, force: bool) -> None:
+def write_or_raise(
+    out: Path, files: dict[str, str], report: dict[str, Any], *, force: bool
+) -> None:
     """A full disk or a directory made read-only mid-run is a clean error, not a traceback; the
     checkpoint still holds the finished run, so `resume` can write it once there is room."""
     try:
         write_output(out, files, report, force=force)
     except OSError as exc:
-        raise OutputWriteError(f"cannot write the project to {out}: {exc.strerror or exc}",
-                               f"free space or fix permissions, then: infragen resume {report['run_id']}") from exc
+        raise OutputWriteError(
+            f"cannot write the project to {out}: {exc.strerror or exc}",
+            f"free space or fix permissions, then: infragen resume {report['run_id']}",
+        ) from exc
 
 
 def next_node(done: str | None) -> str:

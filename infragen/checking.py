@@ -31,20 +31,28 @@ def terraform_root(path: Path) -> Path:
 def read_project(path: Path) -> dict[str, str]:
     """{"terraform/x.tf": text, "ansible/y.yml": text}: a directory of .tf files counts as terraform/."""
     root = terraform_root(path)
-    files = {f"terraform/{p.name}": p.read_text(encoding="utf-8") for p in sorted(root.glob("*.tf"))}
+    files = {
+        f"terraform/{p.name}": p.read_text(encoding="utf-8") for p in sorted(root.glob("*.tf"))
+    }
     ansible = path / "ansible"
     if ansible.is_dir():
         for p in sorted(ansible.rglob("*")):
             if p.is_file() and p.suffix in (".yml", ".yaml"):
-                files[f"ansible/{p.relative_to(ansible).as_posix()}"] = p.read_text(encoding="utf-8")
+                files[f"ansible/{p.relative_to(ansible).as_posix()}"] = p.read_text(
+                    encoding="utf-8"
+                )
     if not any(k.startswith("terraform/") for k in files):
         raise InfragenError(f"{path} has no .tf files", "point at a Terraform project directory")
     return files
 
 
-def check_project(path: Path, *, settings: RunSettings, only: str | None = None) -> GenerationResult:
+def check_project(
+    path: Path, *, settings: RunSettings, only: str | None = None
+) -> GenerationResult:
     if only is not None and only not in GATES:
-        raise InfragenError(f"--only {only!r} is not one of schema, {', '.join(GATES)}", "pick one of them")
+        raise InfragenError(
+            f"--only {only!r} is not one of schema, {', '.join(GATES)}", "pick one of them"
+        )
     policies = load_policies(settings.policies)
     files = read_project(path)
     ctx = RunContext(settings=settings)
@@ -60,27 +68,42 @@ def check_project(path: Path, *, settings: RunSettings, only: str | None = None)
         if "security" in wanted:
             from infragen.tools import checkov
 
-            gates["security"] = checkov.scan(ctx_dir(ctx, files, "terraform"), frameworks=["terraform"],
-                                             skip_checks=settings.skip_checks,
-                                             fail_on=settings.fail_on).model_copy(
-                update={"name": "security"}).model_dump()
+            gates["security"] = (
+                checkov.scan(
+                    ctx_dir(ctx, files, "terraform"),
+                    frameworks=["terraform"],
+                    skip_checks=settings.skip_checks,
+                    fail_on=settings.fail_on,
+                )
+                .model_copy(update={"name": "security"})
+                .model_dump()
+            )
         if "cost" in wanted:
             from infragen.tools import cost
 
             try:
-                inventory = inventory_from_texts({k: v for k, v in files.items() if k.startswith("terraform/")})
+                inventory = inventory_from_texts(
+                    {k: v for k, v in files.items() if k.startswith("terraform/")}
+                )
             except HclParseError as exc:  # the validate gate reports the parse error itself
-                gates["cost"] = GateResult(name="cost", status="skipped", engine="price table",
-                                           reason=f"skipped: the HCL does not parse ({exc}); fix it to get an estimate").model_dump()
+                gates["cost"] = GateResult(
+                    name="cost",
+                    status="skipped",
+                    engine="price table",
+                    reason=f"skipped: the HCL does not parse ({exc}); fix it to get an estimate",
+                ).model_dump()
             else:
                 estimate = cost.estimate(inventory, directory=ctx_dir(ctx, files, "terraform"))
                 state["cost"] = estimate.model_dump()
-                gates["cost"] = budget_gate(estimate.monthly_usd, settings.max_monthly_cost).model_dump()
+                gates["cost"] = budget_gate(
+                    estimate.monthly_usd, settings.max_monthly_cost
+                ).model_dump()
         if "ansible" in wanted and any(k.startswith("ansible/") for k in files):
             from infragen.nodes.ansible import check_ansible
 
-            gates["ansible"] = check_ansible({k: v for k, v in files.items() if k.startswith("ansible/")},
-                                             ctx).model_dump()
+            gates["ansible"] = check_ansible(
+                {k: v for k, v in files.items() if k.startswith("ansible/")}, ctx
+            ).model_dump()
         if policies and only in (None, "policy"):
             gates["policy"] = policy_gate(policies, files).model_dump()
     finally:
@@ -101,12 +124,20 @@ def policy_gate(policies: list[Policy], files: dict[str, str]) -> GateResult:
     try:
         plan_doc = build_plan_document(tf)
     except HclParseError as exc:
-        return GateResult(name="policy", status="failed", engine="regorus",
-                          findings=[Finding(gate="policy", message=str(exc))])
+        return GateResult(
+            name="policy",
+            status="failed",
+            engine="regorus",
+            findings=[Finding(gate="policy", message=str(exc))],
+        )
     findings = policy_findings(policies, plan_doc, gate="policy")
-    return GateResult(name="policy", status="failed" if findings else "passed",
-                      engine=f"regorus, {len(policies)} policies on the offline plan document",
-                      findings=findings, duration_s=round(time.perf_counter() - started, 3))
+    return GateResult(
+        name="policy",
+        status="failed" if findings else "passed",
+        engine=f"regorus, {len(policies)} policies on the offline plan document",
+        findings=findings,
+        duration_s=round(time.perf_counter() - started, 3),
+    )
 
 
 def ctx_dir(ctx: RunContext, files: dict[str, str], prefix: str) -> Path:

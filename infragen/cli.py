@@ -38,7 +38,9 @@ def parse_model_overrides(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         task, sep, model = pair.partition("=")
         if not sep or not task or not model:
-            raise InfragenError(f"--model {pair!r} is not TASK=MODEL", "e.g. --model architect=openai:MODEL")
+            raise InfragenError(
+                f"--model {pair!r} is not TASK=MODEL", "e.g. --model architect=openai:MODEL"
+            )
         overrides[task.strip()] = model.strip()
     return overrides
 
@@ -68,22 +70,65 @@ def print_result(result, fmt: str, quiet: bool, ci: bool = False) -> None:
 @app.command()
 def generate(
     request: Annotated[str, typer.Argument(help="What to build, in plain words.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output directory (default ./infragen-out/<slug>).")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Output directory (default ./infragen-out/<slug>)."),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="text | json | markdown | sarif")] = "text",
-    ci: Annotated[bool, typer.Option("--ci", help="Non-interactive: no colour, no progress, machine output.")] = False,
-    max_retries: Annotated[int | None, typer.Option("--max-retries", help="Architect attempts (default 3).")] = None,
-    model: Annotated[list[str] | None, typer.Option("--model", help="Pin a task to a model: TASK=BACKEND:MODEL (repeatable).")] = None,
-    offline: Annotated[bool, typer.Option("--offline", help="Use only the embedded offline backend.")] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")] = False,
-    plan: Annotated[bool, typer.Option("--plan", help="Run terraform plan even without cloud credentials.")] = False,
-    allow_exec: Annotated[bool, typer.Option("--allow-exec", help="Allow planning configs with provisioners or external data.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite a non-empty output directory.")] = False,
-    fail_on: Annotated[str | None, typer.Option("--fail-on", help="Lowest Checkov severity that fails (LOW|MEDIUM|HIGH|CRITICAL).")] = None,
-    max_monthly_cost: Annotated[float | None, typer.Option("--max-monthly-cost", help="Exit 1 when the estimate exceeds this USD amount.")] = None,
-    budget_tokens: Annotated[int | None, typer.Option("--budget-tokens", help="Token cap for this run.")] = None,
-    policy: Annotated[list[Path] | None, typer.Option("--policy", help="Rego intent policy the project must pass (repeatable).")] = None,
-    no_input: Annotated[bool, typer.Option("--no-input", help="Never ask questions; record defaults as assumptions.")] = False,
-    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Show tracebacks and debug logs.")] = False,
+    ci: Annotated[
+        bool, typer.Option("--ci", help="Non-interactive: no colour, no progress, machine output.")
+    ] = False,
+    max_retries: Annotated[
+        int | None, typer.Option("--max-retries", help="Architect attempts (default 3).")
+    ] = None,
+    model: Annotated[
+        list[str] | None,
+        typer.Option("--model", help="Pin a task to a model: TASK=BACKEND:MODEL (repeatable)."),
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use only the embedded offline backend.")
+    ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Bypass the response cache.")
+    ] = False,
+    plan: Annotated[
+        bool, typer.Option("--plan", help="Run terraform plan even without cloud credentials.")
+    ] = False,
+    allow_exec: Annotated[
+        bool,
+        typer.Option(
+            "--allow-exec", help="Allow planning configs with provisioners or external data."
+        ),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite a non-empty output directory.")
+    ] = False,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on", help="Lowest Checkov severity that fails (LOW|MEDIUM|HIGH|CRITICAL)."
+        ),
+    ] = None,
+    max_monthly_cost: Annotated[
+        float | None,
+        typer.Option(
+            "--max-monthly-cost", help="Exit 1 when the estimate exceeds this USD amount."
+        ),
+    ] = None,
+    budget_tokens: Annotated[
+        int | None, typer.Option("--budget-tokens", help="Token cap for this run.")
+    ] = None,
+    policy: Annotated[
+        list[Path] | None,
+        typer.Option("--policy", help="Rego intent policy the project must pass (repeatable)."),
+    ] = None,
+    no_input: Annotated[
+        bool,
+        typer.Option("--no-input", help="Never ask questions; record defaults as assumptions."),
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("-v", "--verbose", help="Show tracebacks and debug logs.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")] = False,
 ) -> None:
     """Generate a project from REQUEST (the default command)."""
@@ -91,33 +136,60 @@ def generate(
     from infragen.settings import RunSettings
 
     if fmt not in FORMATS:
-        fail(InfragenError(f"--format {fmt!r} is not one of {', '.join(FORMATS)}", "pick one of them"))
+        fail(
+            InfragenError(
+                f"--format {fmt!r} is not one of {', '.join(FORMATS)}", "pick one of them"
+            )
+        )
     if verbose:
         import logging
 
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)
     try:
-        overrides = {k: v for k, v in {
-            "max_retries": max_retries, "fail_on": fail_on, "max_monthly_cost": max_monthly_cost,
-            "budget_tokens": budget_tokens, "policies": policy or None,
-        }.items() if v is not None}
+        overrides = {
+            k: v
+            for k, v in {
+                "max_retries": max_retries,
+                "fail_on": fail_on,
+                "max_monthly_cost": max_monthly_cost,
+                "budget_tokens": budget_tokens,
+                "policies": policy or None,
+            }.items()
+            if v is not None
+        }
         try:
-            settings = RunSettings(offline=offline, no_cache=no_cache, plan=plan, allow_exec=allow_exec, **overrides)
+            settings = RunSettings(
+                offline=offline, no_cache=no_cache, plan=plan, allow_exec=allow_exec, **overrides
+            )
         except ValidationError as exc:  # e.g. --max-retries 0: a usage error, not a crash
             first = exc.errors()[0]
-            raise InfragenError(f"--{str(first['loc'][0]).replace('_', '-')}: {first['msg']}",
-                                "see infragen --help for the allowed values") from exc
+            raise InfragenError(
+                f"--{str(first['loc'][0]).replace('_', '-')}: {first['msg']}",
+                "see infragen --help for the allowed values",
+            ) from exc
         settings_models = parse_model_overrides(model or [])
         from infragen.console import Progress
 
         show_progress = fmt == "text" and not ci and not quiet and sys.stderr.isatty()
         # questions only where someone can answer them: a terminal, not CI or machine output
-        interactive = (settings.ask and not no_input and fmt == "text" and not ci and not quiet
-                       and sys.stdin.isatty())
+        interactive = (
+            settings.ask
+            and not no_input
+            and fmt == "text"
+            and not ci
+            and not quiet
+            and sys.stdin.isatty()
+        )
         with Progress(enabled=show_progress) as progress:
-            result = run_generate(request, output_dir=output, settings=settings, force=force,
-                                  on_event=progress.on_event, model_overrides=settings_models,
-                                  answer_questions=progress.ask if interactive else None)
+            result = run_generate(
+                request,
+                output_dir=output,
+                settings=settings,
+                force=force,
+                on_event=progress.on_event,
+                model_overrides=settings_models,
+                answer_questions=progress.ask if interactive else None,
+            )
     except InfragenError as error:
         fail(error, verbose)
     print_result(result, fmt, quiet, ci)
@@ -126,9 +198,13 @@ def generate(
 
 @app.command()
 def resume(
-    run_id: Annotated[str, typer.Argument(help="Run id from report.json or the interrupted run's output.")],
+    run_id: Annotated[
+        str, typer.Argument(help="Run id from report.json or the interrupted run's output.")
+    ],
     fmt: Annotated[str, typer.Option("--format", help="text | json | markdown | sarif")] = "text",
-    offline: Annotated[bool, typer.Option("--offline", help="Use only the embedded offline backend.")] = False,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use only the embedded offline backend.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")] = False,
 ) -> None:
     """Finish an interrupted run from its last checkpoint."""
@@ -145,12 +221,32 @@ def resume(
 
 @app.command()
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="Project directories or .tf files (a file stands for its directory, except with --only schema).")],
-    only: Annotated[str | None, typer.Option("--only", help="Run one gate: schema | validate | security | cost | ansible | policy.")] = None,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Project directories or .tf files (a file stands for its directory, except with --only schema)."
+        ),
+    ],
+    only: Annotated[
+        str | None,
+        typer.Option(
+            "--only", help="Run one gate: schema | validate | security | cost | ansible | policy."
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="text | json | markdown | sarif")] = "text",
-    fail_on: Annotated[str, typer.Option("--fail-on", help="Lowest Checkov severity that fails.")] = "LOW",
-    max_monthly_cost: Annotated[float | None, typer.Option("--max-monthly-cost", help="Exit 1 when the estimate exceeds this USD amount.")] = None,
-    policy: Annotated[list[Path] | None, typer.Option("--policy", help="Rego intent policy the code must pass (repeatable).")] = None,
+    fail_on: Annotated[
+        str, typer.Option("--fail-on", help="Lowest Checkov severity that fails.")
+    ] = "LOW",
+    max_monthly_cost: Annotated[
+        float | None,
+        typer.Option(
+            "--max-monthly-cost", help="Exit 1 when the estimate exceeds this USD amount."
+        ),
+    ] = None,
+    policy: Annotated[
+        list[Path] | None,
+        typer.Option("--policy", help="Rego intent policy the code must pass (repeatable)."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")] = False,
 ) -> None:
     """Check existing Terraform/Ansible code with no model: validate, security, cost, ansible."""
@@ -158,7 +254,11 @@ def check(
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
-        fail(InfragenError(f"no such path: {', '.join(missing)}", "pass existing project directories"))
+        fail(
+            InfragenError(
+                f"no such path: {', '.join(missing)}", "pass existing project directories"
+            )
+        )
     if only == "schema":
         code = 0
         for record in check_paths_schema(paths):
@@ -168,11 +268,15 @@ def check(
             elif not quiet:
                 typer.echo(f"{record['path']}: {len(record['findings'])} finding(s)")
                 for f in record["findings"]:
-                    typer.echo(f"  {f.get('file')}:{f.get('line') or '?'} {f['rule_id']}: {f['message']}")
+                    typer.echo(
+                        f"  {f.get('file')}:{f.get('line') or '?'} {f['rule_id']}: {f['message']}"
+                    )
         raise typer.Exit(code)
     from infragen.settings import RunSettings
 
-    settings = RunSettings(fail_on=fail_on, max_monthly_cost=max_monthly_cost, policies=policy or [])
+    settings = RunSettings(
+        fail_on=fail_on, max_monthly_cost=max_monthly_cost, policies=policy or []
+    )
     # pre-commit passes files: check each file's directory once
     directories = list(dict.fromkeys(p.parent if p.is_file() else p for p in paths))
     worst = 0
@@ -206,27 +310,44 @@ def doctor() -> None:
 
     table = Table("tool", "status", "version / engine", "how to enable")
     for tool in check_tools():
-        table.add_row(tool.name, "[green]found[/]" if tool.found else "[yellow]missing[/]",
-                      tool.version or "", "" if tool.found else tool.install)
+        table.add_row(
+            tool.name,
+            "[green]found[/]" if tool.found else "[yellow]missing[/]",
+            tool.version or "",
+            "" if tool.found else tool.install,
+        )
     Console().print(table)
 
 
 @app.command()
 def route(
     request: Annotated[str | None, typer.Argument(help="Request to classify.")] = None,
-    file: Annotated[Path | None, typer.Option("--file", help="Classify one request per line.")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Classify one request per line.")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="text | json")] = "text",
-    baseline_only: Annotated[bool, typer.Option("--baseline", help="Keyword baseline only (no embedding model).")] = False,
+    baseline_only: Annotated[
+        bool, typer.Option("--baseline", help="Keyword baseline only (no embedding model).")
+    ] = False,
 ) -> None:
     """Classify requests as simple | standard | complex | out_of_scope and pick the architect tier."""
     from infragen.router import Router
 
     if (request is None) == (file is None):
-        fail(InfragenError("give either REQUEST or --file FILE", 'e.g. infragen route "create vpc with rds"'))
+        fail(
+            InfragenError(
+                "give either REQUEST or --file FILE", 'e.g. infragen route "create vpc with rds"'
+            )
+        )
     if file is not None and not file.is_file():
         fail(InfragenError(f"no such file: {file}", "pass a text file with one request per line"))
-    lines = [request] if request is not None else [
-        line.strip() for line in file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = (
+        [request]
+        if request is not None
+        else [
+            line.strip() for line in file.read_text(encoding="utf-8").splitlines() if line.strip()
+        ]
+    )
     router = Router(use_embeddings=not baseline_only)
     for text, result in zip(lines, router.route_many(lines), strict=True):
         record = result.model_dump(mode="json", include={"klass", "tier", "confidence", "reason"})
@@ -235,7 +356,9 @@ def route(
         if fmt == "json":
             typer.echo(json.dumps(record))
         else:
-            typer.echo(f"{record['class']:<13} tier={record['tier']:<12} {record['confidence']:.2f}  {text}")
+            typer.echo(
+                f"{record['class']:<13} tier={record['tier']:<12} {record['confidence']:.2f}  {text}"
+            )
 
 
 @app.command()
@@ -277,10 +400,14 @@ def usage(fmt: Annotated[str, typer.Option("--format", help="text | json")] = "t
     typer.echo(f"{summary.day} (resets {summary.resets_at})")
     for key in summary.keys:
         fits = ", ".join(f"{n} {size}" for size, n in key.fits.items())
-        typer.echo(f"{key.key_label}: {key.used:,}/{key.budget:,} tokens used, {key.remaining:,} left; fits {fits}")
+        typer.echo(
+            f"{key.key_label}: {key.used:,}/{key.budget:,} tokens used, {key.remaining:,} left; fits {fits}"
+        )
         for m in key.models:
-            typer.echo(f"  {m.backend}:{m.model} {m.requests} calls ({m.cached} cached) "
-                       f"{m.prompt_tokens + m.completion_tokens:,} tokens")
+            typer.echo(
+                f"  {m.backend}:{m.model} {m.requests} calls ({m.cached} cached) "
+                f"{m.prompt_tokens + m.completion_tokens:,} tokens"
+            )
     for m in summary.free:
         typer.echo(f"free {m.backend}:{m.model} {m.requests} calls ({m.cached} cached)")
     if not summary.keys and not summary.free:
@@ -290,14 +417,24 @@ def usage(fmt: Annotated[str, typer.Option("--format", help="text | json")] = "t
 @app.command("plan")
 def offline_plan(
     directory: Annotated[Path, typer.Argument(help="Terraform directory.")],
-    offline: Annotated[bool, typer.Option("--offline/--no-offline", help="Build the plan document from the code alone; --no-offline is refused (run terraform plan for a real one).")] = True,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline/--no-offline",
+            help="Build the plan document from the code alone; --no-offline is refused (run terraform plan for a real one).",
+        ),
+    ] = True,
 ) -> None:
     """Print a `terraform show -json`-shaped plan document built offline from the HCL."""
     from infragen.intent.plan_document import build_plan_document
     from infragen.tools.hcl import HclParseError, read_tf_files
 
     if not offline:
-        fail(InfragenError("only --offline plans are supported here", "use terraform plan for a real plan"))
+        fail(
+            InfragenError(
+                "only --offline plans are supported here", "use terraform plan for a real plan"
+            )
+        )
     files = read_tf_files(directory) if directory.is_dir() else {}
     if not files:
         fail(InfragenError(f"{directory} has no .tf files", "point at a Terraform directory"))
@@ -312,10 +449,16 @@ def evaluate(
     benchmark: Annotated[str, typer.Argument(help="Benchmark name: iac-eval.")],
     split: Annotated[str, typer.Option("--split", help="dev | smoke")] = "smoke",
     limit: Annotated[int | None, typer.Option("--limit", help="Run at most N tasks.")] = None,
-    data: Annotated[Path | None, typer.Option("--data", help="Another JSONL file in the IaC-Eval format.")] = None,
-    offline: Annotated[bool, typer.Option("--offline", help="Use only the embedded offline backend.")] = False,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Another JSONL file in the IaC-Eval format.")
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use only the embedded offline backend.")
+    ] = False,
     fmt: Annotated[str, typer.Option("--format", help="text | json | markdown")] = "text",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write report.json and REPORT.md here.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write report.json and REPORT.md here.")
+    ] = None,
 ) -> None:
     """Score the configured models on IaC-Eval tasks through the full pipeline."""
     from infragen.evaluation.pipeline import run_benchmark
@@ -345,7 +488,18 @@ def graph() -> None:
     typer.echo(mermaid(), nl=False)
 
 
-KNOWN = {"generate", "check", "route", "models", "usage", "doctor", "graph", "resume", "plan", "eval"}
+KNOWN = {
+    "generate",
+    "check",
+    "route",
+    "models",
+    "usage",
+    "doctor",
+    "graph",
+    "resume",
+    "plan",
+    "eval",
+}
 
 
 def main(argv: list[str] | None = None) -> None:

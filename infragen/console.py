@@ -7,9 +7,25 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-NODES = ("clarifier", "planner", "architect", "validator", "completeness", "deep_validator",
-         "security", "parser", "finops", "ansible")
-STATUS_STYLE = {"passed": "green", "failed": "red", "skipped": "yellow", "refused": "yellow", "error": "red"}
+NODES = (
+    "clarifier",
+    "planner",
+    "architect",
+    "validator",
+    "completeness",
+    "deep_validator",
+    "security",
+    "parser",
+    "finops",
+    "ansible",
+)
+STATUS_STYLE = {
+    "passed": "green",
+    "failed": "red",
+    "skipped": "yellow",
+    "refused": "yellow",
+    "error": "red",
+}
 
 
 class Progress:
@@ -34,7 +50,9 @@ class Progress:
         """Ask the clarifier's questions on the terminal (Enter keeps the default)."""
         if self._status is not None:
             self._status.stop()
-        self.console.print("[bold]A few choices before I write the code[/] (Enter keeps the default):")
+        self.console.print(
+            "[bold]A few choices before I write the code[/] (Enter keeps the default):"
+        )
         answers = [self.console.input(f"  {q} ") for q in questions]
         if self._status is not None:
             self._status.start()
@@ -55,7 +73,9 @@ class Progress:
 def print_summary(report: dict[str, Any], console: Console | None = None) -> None:
     console = console or Console()
     status = report["status"]
-    console.print(f"[bold {STATUS_STYLE.get(status, 'white')}]{status.upper()}[/] {report['request']}")
+    console.print(
+        f"[bold {STATUS_STYLE.get(status, 'white')}]{status.upper()}[/] {report['request']}"
+    )
     if report.get("refusal"):
         console.print(f"refused: {report['refusal']}")
     if report.get("error"):
@@ -68,8 +88,12 @@ def print_summary(report: dict[str, Any], console: Console | None = None) -> Non
             note = gate.get("engine", "")
             if gate.get("reason"):
                 note = f"{note} — {gate['reason']}" if note else gate["reason"]
-            table.add_row(name, f"[{STATUS_STYLE.get(gate['status'], 'white')}]{gate['status']}[/]",
-                          str(len(gate.get("findings", []))), note)
+            table.add_row(
+                name,
+                f"[{STATUS_STYLE.get(gate['status'], 'white')}]{gate['status']}[/]",
+                str(len(gate.get("findings", []))),
+                note,
+            )
         console.print(table)
     cost = report.get("cost") or {}
     if cost:
@@ -77,6 +101,8 @@ def print_summary(report: dict[str, Any], console: Console | None = None) -> Non
     for line in report.get("fallbacks", []):
         console.print(f"[yellow]fell back:[/] {line}")
     usage = report["usage"]
-    console.print(f"tokens: {usage['total_tokens']} (cache hits {usage['cache_hits']}) · attempts: {report['attempts']}")
+    console.print(
+        f"tokens: {usage['total_tokens']} (cache hits {usage['cache_hits']}) · attempts: {report['attempts']}"
+    )
     if report.get("output_dir") and status != "refused" and report.get("written", True):
         console.print(f"written to {report['output_dir']} (REPORT.md, report.json)")

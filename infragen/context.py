@@ -11,8 +11,12 @@ from typing import Any
 from infragen.settings import RunSettings
 
 
-def build_models(settings: RunSettings, task_models: dict[str, str] | None = None,
-                 run_id: str = "", factories: dict[str, Any] | None = None) -> Any:
+def build_models(
+    settings: RunSettings,
+    task_models: dict[str, str] | None = None,
+    run_id: str = "",
+    factories: dict[str, Any] | None = None,
+) -> Any:
     """The model router for a run: model routing settings come from the environment
     (`infragen.models.config`), run flags (offline, cache, budget, --model) override them.
     `factories` replaces how a backend is built (`{"groq": lambda settings, key: backend}`)."""
@@ -30,8 +34,9 @@ def build_models(settings: RunSettings, task_models: dict[str, str] | None = Non
     model_settings = base.model_copy(update=updates)
     if settings.offline:
         return ModelRouter.offline_only(model_settings, use_cache=not settings.no_cache)
-    return ModelRouter.from_settings(model_settings, use_cache=not settings.no_cache,
-                                     factories=factories)
+    return ModelRouter.from_settings(
+        model_settings, use_cache=not settings.no_cache, factories=factories
+    )
 
 
 @dataclass

@@ -46,7 +46,9 @@ def security_lines(findings: list[Finding]) -> list[str]:
     for rule_id, items in ranked:
         resources = sorted({_where(f) for f in items})
         more = len(resources) - MAX_RESOURCES_PER_GROUP
-        shown = "; ".join(resources[:MAX_RESOURCES_PER_GROUP]) + (f"; +{more} more" if more > 0 else "")
+        shown = "; ".join(resources[:MAX_RESOURCES_PER_GROUP]) + (
+            f"; +{more} more" if more > 0 else ""
+        )
         lines.append(f"{rule_id} x{len(items)}: {items[0].message} [{shown}]")
     return lines
 

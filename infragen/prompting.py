@@ -79,8 +79,16 @@ def call_record(node: str, response: ChatResponse) -> dict[str, Any]:
     }
 
 
-def ask(models: Any, node: str, template: str, *, max_tokens: int, payload: dict[str, Any],
-        tier: str | None = None, **context: Any) -> ChatResponse:
+def ask(
+    models: Any,
+    node: str,
+    template: str,
+    *,
+    max_tokens: int,
+    payload: dict[str, Any],
+    tier: str | None = None,
+    **context: Any,
+) -> ChatResponse:
     """Render the node's template and send it to the model router for the node's task."""
     request = ChatRequest(
         task=node,

@@ -45,7 +45,9 @@ def fallbacks(calls: list[dict[str, Any]]) -> list[str]:
         for a in call.get("attempts", []):
             if a.get("outcome") == "ok":
                 continue
-            reason = " - ".join(x for x in (a.get("error_class"), a.get("detail")) if x) or a["outcome"]
+            reason = (
+                " - ".join(x for x in (a.get("error_class"), a.get("detail")) if x) or a["outcome"]
+            )
             models = by_reason.setdefault(f"{a['outcome']} ({reason})", [])
             if f"{a['backend']}:{a['model']}" not in models:
                 models.append(f"{a['backend']}:{a['model']}")
@@ -117,19 +119,31 @@ def render_markdown(report: dict[str, Any]) -> str:
     if report.get("error"):
         lines += [f"Error in step `{report.get('failed_step')}`: {report['error']}", ""]
     if report["gates"]:
-        lines += ["## Gates", "", "| gate | status | findings | engine / note |", "|---|---|---|---|"]
+        lines += [
+            "## Gates",
+            "",
+            "| gate | status | findings | engine / note |",
+            "|---|---|---|---|",
+        ]
         lines += [_gate_line(name, g) for name, g in report["gates"].items()]
         lines.append("")
-    failing = [(n, f) for n, g in report["gates"].items() if g["status"] == "failed" for f in g["findings"]]
+    failing = [
+        (n, f) for n, g in report["gates"].items() if g["status"] == "failed" for f in g["findings"]
+    ]
     if failing:
         lines += ["## Findings", ""]
         for name, f in failing[:50]:
             where = f":{f['line']}" if f.get("line") else ""
-            lines.append(f"- **{name}** `{f.get('rule_id') or '-'}` {f['message']} ({f.get('resource') or ''} {f.get('file') or ''}{where})")
+            lines.append(
+                f"- **{name}** `{f.get('rule_id') or '-'}` {f['message']} ({f.get('resource') or ''} {f.get('file') or ''}{where})"
+            )
         lines.append("")
     cost = report.get("cost") or {}
     if cost:
-        lines += [f"## Cost: ${cost.get('monthly_usd', 0):,.2f}/month ({cost.get('source', '')})", ""]
+        lines += [
+            f"## Cost: ${cost.get('monthly_usd', 0):,.2f}/month ({cost.get('source', '')})",
+            "",
+        ]
         lines += ["| resource | monthly USD | detail |", "|---|---:|---|"]
         for line in cost.get("lines", []):
             usd = "n/a" if line.get("monthly_usd") is None else f"{line['monthly_usd']:,.2f}"

@@ -16,7 +16,9 @@ _DESTRUCTIVE = re.compile(
 def check_request(text: str, *, max_chars: int = 4000) -> str:
     """Return the normalised request or raise BadRequestError with a one-line reason and fix."""
     if not text or not text.strip():
-        raise BadRequestError("the request is empty", 'say what to build, e.g. infragen "create vpc with rds"')
+        raise BadRequestError(
+            "the request is empty", 'say what to build, e.g. infragen "create vpc with rds"'
+        )
     if "\ufffd" in text or any(0xD800 <= ord(c) <= 0xDFFF for c in text):
         raise BadRequestError("the request is not valid UTF-8", "pass plain UTF-8 text")
     controls = [c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t"]

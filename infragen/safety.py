@@ -68,7 +68,9 @@ def strip_unsafe(files: dict[str, str]) -> tuple[dict[str, str], list[str]]:
             continue
         new, removed = strip_unsafe_text(text) if path.endswith(".tf") else (text, [])
         cleaned[path] = new
-        notes += [f"removed {what} from {path} (generated code may not run commands)" for what in removed]
+        notes += [
+            f"removed {what} from {path} (generated code may not run commands)" for what in removed
+        ]
     return cleaned, notes
 
 

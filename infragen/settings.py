@@ -21,18 +21,27 @@ class RunSettings(BaseSettings):
     max_retries: int = Field(3, ge=1, le=10, description="Architect attempts before giving up.")
     offline: bool = Field(False, description="Use only the embedded offline backend.")
     catalogue_first: bool = Field(
-        True, description="Answer what the offline catalogue covers without a model (0 tokens).")
+        True, description="Answer what the offline catalogue covers without a model (0 tokens)."
+    )
     no_cache: bool = Field(False, description="Bypass the response cache.")
     ask: bool = Field(True, description="Ask the clarifier's questions when stdin is a terminal.")
     plan: bool = Field(False, description="Run `terraform plan` even without cloud credentials.")
-    allow_exec: bool = Field(False, description="Allow planning configs with provisioners/external data.")
+    allow_exec: bool = Field(
+        False, description="Allow planning configs with provisioners/external data."
+    )
     fail_on: str = Field("LOW", description="Lowest Checkov severity that fails the security gate.")
     skip_checks: list[str] = Field(default_factory=list, description="Checkov check ids to skip.")
-    policies: list[Path] = Field(default_factory=list, description="Rego intent policies every run must pass.")
-    max_monthly_cost: float | None = Field(None, description="Fail when the estimate exceeds this USD.")
+    policies: list[Path] = Field(
+        default_factory=list, description="Rego intent policies every run must pass."
+    )
+    max_monthly_cost: float | None = Field(
+        None, description="Fail when the estimate exceeds this USD."
+    )
     budget_tokens: int | None = Field(None, description="Token cap for a single run.")
     max_request_chars: int = Field(4000, description="Longest request accepted.")
-    state_dir: Path | None = Field(None, description="Where the ledger, cache and checkpoints live.")
+    state_dir: Path | None = Field(
+        None, description="Where the ledger, cache and checkpoints live."
+    )
     max_tokens_clarifier: int = Field(400, description="Completion cap for the clarifier.")
     max_tokens_planner: int = Field(600, description="Completion cap for the planner.")
     max_tokens_architect: int = Field(1500, description="Completion cap for the architect.")

@@ -1,7 +1,7 @@
 """Regenerate the README sections that derive from code: the CLI reference and the settings table.
 
-    python scripts/readme.py          # rewrite README.md in place
-    python scripts/readme.py --check  # exit 1 when README.md has drifted (the tests run this)
+python scripts/readme.py          # rewrite README.md in place
+python scripts/readme.py --check  # exit 1 when README.md has drifted (the tests run this)
 """
 
 from __future__ import annotations
@@ -15,13 +15,32 @@ from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
-COMMANDS = ["generate", "check", "route", "models", "usage", "doctor", "plan", "eval", "graph", "resume"]
+COMMANDS = [
+    "generate",
+    "check",
+    "route",
+    "models",
+    "usage",
+    "doctor",
+    "plan",
+    "eval",
+    "graph",
+    "resume",
+]
 
 # Variables read outside the settings classes (tools look for them directly).
 EXTRA_ENV = [
     ("INFRACOST_API_KEY", "", "Enables `infracost breakdown` for cost when the binary is on PATH."),
-    ("AWS_ACCESS_KEY_ID / AWS_PROFILE", "", "Cloud credentials: with them the deep validator runs `terraform plan`."),
-    ("INFRAGEN_CONFIG", "<user config dir>/infragen/config.toml", "TOML file for model settings (below env in precedence)."),
+    (
+        "AWS_ACCESS_KEY_ID / AWS_PROFILE",
+        "",
+        "Cloud credentials: with them the deep validator runs `terraform plan`.",
+    ),
+    (
+        "INFRAGEN_CONFIG",
+        "<user config dir>/infragen/config.toml",
+        "TOML file for model settings (below env in precedence).",
+    ),
     ("INFRAGEN_IAC_EVAL_DIR", "../shared/data/iac-eval", "IaC-Eval data for `infragen eval`."),
 ]
 
@@ -32,7 +51,12 @@ def cli_section() -> str:
     runner = CliRunner()
     parts = []
     for args, title in [([], "infragen"), *[([c], f"infragen {c}") for c in COMMANDS]]:
-        result = runner.invoke(app, [*args, "--help"], prog_name="infragen", env={"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"})
+        result = runner.invoke(
+            app,
+            [*args, "--help"],
+            prog_name="infragen",
+            env={"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"},
+        )
         text = re.sub(r"[ \t]+\n", "\n", result.output).strip()
         parts.append(f"### `{title}`\n\n```text\n{text}\n```")
     return "\n\n".join(parts)

@@ -28,7 +28,13 @@ def isolated_state(tmp_path_factory, monkeypatch):
     """Ledger, cache and checkpoints never touch the developer's real state directory."""
     state = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("INFRAGEN_STATE_DIR", str(state))
-    for key in ("GROQ_API_KEY", "GROQ_API_KEY_SECONDARY", "OPENAI_API_KEY", "FORCE_MODEL", "MODEL_BACKEND"):
+    for key in (
+        "GROQ_API_KEY",
+        "GROQ_API_KEY_SECONDARY",
+        "OPENAI_API_KEY",
+        "FORCE_MODEL",
+        "MODEL_BACKEND",
+    ):
         monkeypatch.delenv(key, raising=False)
     return state
 
@@ -51,8 +57,9 @@ class ScriptedModels:
             content=content,
             model_used=self.model,
             backend="scripted",
-            usage=TokenUsage(prompt_tokens=prompt, completion_tokens=completion,
-                             total_tokens=prompt + completion),
+            usage=TokenUsage(
+                prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
+            ),
         )
 
 

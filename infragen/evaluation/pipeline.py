@@ -18,7 +18,11 @@ def pipeline_generator(settings: RunSettings):
             result = generate(prompt, settings=settings, write=False)
         except InfragenError as error:
             return GenerationOutcome(error=error.one_line())
-        tf = {p.removeprefix("terraform/"): t for p, t in result.files.items() if p.startswith("terraform/")}
+        tf = {
+            p.removeprefix("terraform/"): t
+            for p, t in result.files.items()
+            if p.startswith("terraform/")
+        }
         gates = result.gates
         security = gates.get("security", {})
         return GenerationOutcome(
@@ -39,4 +43,6 @@ def run_benchmark(*, split: str, limit: int | None, data: Path | None, offline: 
     try:
         return run(split=split, limit=limit, generate=pipeline_generator(settings), data=data)
     except FileNotFoundError as exc:
-        raise InfragenError(f"IaC-Eval data not found: {exc}", "set INFRAGEN_IAC_EVAL_DIR or pass --data") from exc
+        raise InfragenError(
+            f"IaC-Eval data not found: {exc}", "set INFRAGEN_IAC_EVAL_DIR or pass --data"
+        ) from exc

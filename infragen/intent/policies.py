@@ -35,7 +35,9 @@ def load_policies(paths: list[Path]) -> list[Policy]:
                 raise InfragenError(f"policy {path} is larger than {MAX_POLICY_BYTES} bytes", hint)
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise InfragenError(f"cannot read policy {path}: {exc.__class__.__name__}", hint) from exc
+            raise InfragenError(
+                f"cannot read policy {path}: {exc.__class__.__name__}", hint
+            ) from exc
         error = compile_error(text)
         if error:
             raise InfragenError(f"policy {path} does not compile: {error.splitlines()[0]}", hint)
@@ -63,11 +65,22 @@ def policy_findings(policies: list[Policy], plan_doc: dict[str, Any], gate: str)
         types = " ".join(dict.fromkeys(re.findall(r'"(aws_[a-z0-9_]+)"', policy.text)))
         verdict = evaluate_rego(policy.text, plan_doc)
         if verdict.error:
-            findings.append(Finding(gate=gate, rule_id=f"policy:{policy.name}",
-                                    message=f"policy {policy.name} failed to evaluate: "
-                                            f"{verdict.error.splitlines()[0]}", resource=types))
+            findings.append(
+                Finding(
+                    gate=gate,
+                    rule_id=f"policy:{policy.name}",
+                    message=f"policy {policy.name} failed to evaluate: "
+                    f"{verdict.error.splitlines()[0]}",
+                    resource=types,
+                )
+            )
         for rule in verdict.false_rules:
-            findings.append(Finding(gate=gate, rule_id=f"policy:{policy.name}:{rule}",
-                                    message=f"policy {policy.name}: rule {rule} is false",
-                                    resource=types))
+            findings.append(
+                Finding(
+                    gate=gate,
+                    rule_id=f"policy:{policy.name}:{rule}",
+                    message=f"policy {policy.name}: rule {rule} is false",
+                    resource=types,
+                )
+            )
     return findings

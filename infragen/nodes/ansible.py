@@ -18,20 +18,33 @@ from infragen.workspace import sync_scratch
 GENERATED_FILES = ("ansible/playbook.yml", "ansible/inventory.yml")
 
 
-def check_ansible(files: dict[str, str], ctx: RunContext, required: tuple[str, ...] = ()) -> GateResult:
+def check_ansible(
+    files: dict[str, str], ctx: RunContext, required: tuple[str, ...] = ()
+) -> GateResult:
     from infragen.tools import ansible, checkov
 
     started = time.perf_counter()
     missing = [name for name in required if name not in files]
     if missing:  # e.g. an answer cut off at max_tokens: syntax-check alone would only warn
-        return GateResult(name="ansible", status="failed", engine="ansible files",
-                          findings=[Finding(gate="ansible", rule_id="missing-file",
-                                            message=f"{name} is missing", file=name)
-                                    for name in missing])
+        return GateResult(
+            name="ansible",
+            status="failed",
+            engine="ansible files",
+            findings=[
+                Finding(
+                    gate="ansible", rule_id="missing-file", message=f"{name} is missing", file=name
+                )
+                for name in missing
+            ],
+        )
     root = sync_scratch(ctx.workspace / "ansible", files) / "ansible"
     syntax = ansible.syntax_check(root / "playbook.yml", root / "inventory.yml")
-    scan = checkov.scan(root, frameworks=["ansible"], skip_checks=ctx.settings.skip_checks,
-                        fail_on=ctx.settings.fail_on)
+    scan = checkov.scan(
+        root,
+        frameworks=["ansible"],
+        skip_checks=ctx.settings.skip_checks,
+        fail_on=ctx.settings.fail_on,
+    )
     parts = [syntax, scan]
     failed = [p for p in parts if p.status == "failed"]
     return GateResult(

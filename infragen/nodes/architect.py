@@ -35,8 +35,9 @@ def merge_revision(current: dict[str, str], revised: dict[str, str]) -> dict[str
     return {**current, **revised}
 
 
-_BLOCK = re.compile(r'^(resource|data)\s+"([\w-]+)"\s+"([\w-]+)"|^(variable|output|module)\s+"([\w-]+)"',
-                    re.M)
+_BLOCK = re.compile(
+    r'^(resource|data)\s+"([\w-]+)"\s+"([\w-]+)"|^(variable|output|module)\s+"([\w-]+)"', re.M
+)
 
 
 def declared(text: str) -> list[str]:
@@ -47,10 +48,13 @@ def declared(text: str) -> list[str]:
         if kind:
             groups.setdefault(f"{'data.' if kind == 'data' else ''}{rtype}", []).append(rname)
         else:
-            groups.setdefault({"variable": "var", "output": "output", "module": "module"}[other],
-                              []).append(oname)
-    return [f"{prefix}.{names[0]}" if len(names) == 1 else f"{prefix}.{{{','.join(names)}}}"
-            for prefix, names in groups.items()]
+            groups.setdefault(
+                {"variable": "var", "output": "output", "module": "module"}[other], []
+            ).append(oname)
+    return [
+        f"{prefix}.{names[0]}" if len(names) == 1 else f"{prefix}.{{{','.join(names)}}}"
+        for prefix, names in groups.items()
+    ]
 
 
 def files_to_revise(current: dict[str, str], failures: list[GateResult]) -> set[str] | None:
@@ -62,10 +66,17 @@ def files_to_revise(current: dict[str, str], failures: list[GateResult]) -> set[
         if finding.file and finding.file.rsplit("/", 1)[-1] in by_name:
             wanted.add(by_name[finding.file.rsplit("/", 1)[-1]])
             continue
-        types = [t.split(".")[0] if not t.startswith("data.") else t.split(".")[1]
-                 for t in re.split(r"[\s,]+", finding.resource or "") if t]
-        places = {path for path, text in current.items() for t in types
-                  if re.search(rf'^(resource|data)\s+"{re.escape(t)}"', text, re.M)}
+        types = [
+            t.split(".")[0] if not t.startswith("data.") else t.split(".")[1]
+            for t in re.split(r"[\s,]+", finding.resource or "")
+            if t
+        ]
+        places = {
+            path
+            for path, text in current.items()
+            for t in types
+            if re.search(rf'^(resource|data)\s+"{re.escape(t)}"', text, re.M)
+        }
         if finding.rule_id == "missing-resource":
             continue  # a missing resource goes in a new or existing file; the index names the rest
         if not places:
@@ -74,15 +85,20 @@ def files_to_revise(current: dict[str, str], failures: list[GateResult]) -> set[
     return wanted
 
 
-def revision_context(current: dict[str, str], failures: list[GateResult]) -> tuple[dict[str, str], list[str]]:
+def revision_context(
+    current: dict[str, str], failures: list[GateResult]
+) -> tuple[dict[str, str], list[str]]:
     """What a revision sends: the files to fix in full, and one index line for each other file
     (the names the fix may reference). Retry input stays proportional to what failed."""
     wanted = files_to_revise(current, failures)
     if wanted is None:
         return current, []
     shown = {path: text for path, text in current.items() if path in wanted}
-    index = [f"{path}: {', '.join(declared(text)) or '(no blocks)'}"
-             for path, text in current.items() if path not in wanted]
+    index = [
+        f"{path}: {', '.join(declared(text)) or '(no blocks)'}"
+        for path, text in current.items()
+        if path not in wanted
+    ]
     return shown, index
 
 
@@ -104,8 +120,13 @@ def architect(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     unknown = state["plan"]["spec"].get("unknown", [])
     if seed is not None and not unknown:
         ctx.emit("attempt", attempt=attempt, files=len(seed))
-        return {"attempt": attempt, "tier": "catalogue", "files": seed, "feedback": "",
-                "calls": [catalogue_record("architect")]}
+        return {
+            "attempt": attempt,
+            "tier": "catalogue",
+            "files": seed,
+            "feedback": "",
+            "calls": [catalogue_record("architect")],
+        }
     if seed is not None:  # the catalogue writes what it covers; the model writes only the rest
         current = seed
         index = [f"{path}: {', '.join(declared(text))}" for path, text in seed.items()]
@@ -126,8 +147,17 @@ def architect(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     cleaned, removed = strip_unsafe(revised)
     files = merge_revision(current, cleaned)
     ctx.emit("attempt", attempt=attempt, files=len(files))
-    log = [{"attempt": attempt - 1, "failed_gates": [g.name for g in failures],
-            "findings": sum(len(g.findings) for g in failures)}] if failures else []
+    log = (
+        [
+            {
+                "attempt": attempt - 1,
+                "failed_gates": [g.name for g in failures],
+                "findings": sum(len(g.findings) for g in failures),
+            }
+        ]
+        if failures
+        else []
+    )
     return {
         "attempt": attempt,
         "attempt_log": log,

@@ -33,8 +33,12 @@ def parsed_if_covered(request: str) -> Spec | None:
 
     spec = offline.parse_request(request)
     kinds = catalogue_kinds()
-    if spec.components and not spec.unknown and not spec.questions and all(
-            c.kind in kinds for c in spec.components):
+    if (
+        spec.components
+        and not spec.unknown
+        and not spec.questions
+        and all(c.kind in kinds for c in spec.components)
+    ):
         return spec
     return None
 

@@ -27,9 +27,7 @@ def refusal_for(spec: Spec, backend: str) -> str:
     if not spec.components and not spec.unknown:
         return f"not an infrastructure request I can build; covered: {covered}"
     if spec.unknown and backend == "offline":
-        return (
-            f"the offline catalogue cannot build: {', '.join(spec.unknown)}; covered: {covered}; {hint}"
-        )
+        return f"the offline catalogue cannot build: {', '.join(spec.unknown)}; covered: {covered}; {hint}"
     if not spec.components:
         return f"nothing buildable found in the request; covered: {covered}"
     return ""
@@ -54,8 +52,9 @@ def open_choices(spec: Spec) -> list[str]:
     return [q for a in spec.assumptions for marker, q in OPEN_CHOICES.items() if marker in a]
 
 
-def read_request(ctx: RunContext, request: str,
-                 answers: list[tuple[str, str]]) -> tuple[Spec, dict[str, Any]]:
+def read_request(
+    ctx: RunContext, request: str, answers: list[tuple[str, str]]
+) -> tuple[Spec, dict[str, Any]]:
     """The spec for a request (plus the user's answers), from the parser when it covers the
     request, else from the clarifier model; with the record of the call."""
     if ctx.settings.catalogue_first:
@@ -83,7 +82,9 @@ def settle_questions(spec: Spec, answered: list[tuple[str, str]], asked: bool) -
     """No question survives the clarifier: answers and unasked questions become assumptions."""
     notes = [f"You answered: {q} {a}" for q, a in answered]
     if not asked:
-        notes += [f"Not asked (non-interactive run), assumed a default: {q}" for q in spec.questions]
+        notes += [
+            f"Not asked (non-interactive run), assumed a default: {q}" for q in spec.questions
+        ]
     return spec.model_copy(update={"questions": [], "assumptions": [*spec.assumptions, *notes]})
 
 
@@ -101,8 +102,9 @@ def clarify(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     if questions and spec.components and ctx.interactive:
         # pauses the run (checkpointed) until the caller resumes it with the answers
         replies = interrupt({"questions": questions})
-        answered = [(q, str(a).strip()) for q, a in zip(questions, replies, strict=False)
-                    if str(a).strip()]
+        answered = [
+            (q, str(a).strip()) for q, a in zip(questions, replies, strict=False) if str(a).strip()
+        ]
         if answered:
             spec, call = read_request(ctx, request, answered)
             calls.append(call)

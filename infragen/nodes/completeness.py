@@ -39,21 +39,31 @@ def intent_findings(plan: Plan, plan_doc: dict[str, Any]) -> list[Finding]:
 
     results = check_assertions(assertions_for(plan), plan_doc)
     return [
-        Finding(gate="completeness", rule_id=f"intent:{r.assertion.id}", message=r.message,
-                resource=" ".join(r.assertion.types))
-        for r in results if not r.passed and r.assertion.kind != "resource_count"
+        Finding(
+            gate="completeness",
+            rule_id=f"intent:{r.assertion.id}",
+            message=r.message,
+            resource=" ".join(r.assertion.types),
+        )
+        for r in results
+        if not r.passed and r.assertion.kind != "resource_count"
     ]
 
 
-def check_completeness(plan: Plan, files: dict[str, str],
-                       policies: list[Policy] | None = None) -> GateResult:
+def check_completeness(
+    plan: Plan, files: dict[str, str], policies: list[Policy] | None = None
+) -> GateResult:
     started = time.perf_counter()
     tf = subset(files, "terraform/")
     try:
         inventory = inventory_from_texts(tf)
     except HclParseError as exc:
-        return GateResult(name="completeness", status="failed", engine="resource-graph",
-                          findings=[Finding(gate="completeness", message=str(exc))])
+        return GateResult(
+            name="completeness",
+            status="failed",
+            engine="resource-graph",
+            findings=[Finding(gate="completeness", message=str(exc))],
+        )
     from infragen.intent.plan_document import build_plan_document
 
     plan_doc = build_plan_document(tf)
@@ -63,7 +73,8 @@ def check_completeness(plan: Plan, files: dict[str, str],
     return GateResult(
         name="completeness",
         status="failed" if findings else "passed",
-        engine="resource-graph + intent" + (f" + {len(policies)} rego policies" if policies else ""),
+        engine="resource-graph + intent"
+        + (f" + {len(policies)} rego policies" if policies else ""),
         findings=findings,
         duration_s=round(time.perf_counter() - started, 3),
     )

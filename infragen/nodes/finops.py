@@ -15,13 +15,23 @@ from infragen.workspace import subset, sync_scratch
 
 def budget_gate(monthly_usd: float, limit: float | None) -> GateResult:
     if limit is None:
-        return GateResult(name="cost", status="passed", engine="estimate",
-                          reason="no --max-monthly-cost set")
+        return GateResult(
+            name="cost", status="passed", engine="estimate", reason="no --max-monthly-cost set"
+        )
     over = monthly_usd > limit
-    findings = [Finding(gate="cost", rule_id="max-monthly-cost",
-                        message=f"estimate ${monthly_usd:,.2f}/month exceeds the limit ${limit:,.2f}")]
-    return GateResult(name="cost", status="failed" if over else "passed", engine="estimate",
-                      findings=findings if over else [])
+    findings = [
+        Finding(
+            gate="cost",
+            rule_id="max-monthly-cost",
+            message=f"estimate ${monthly_usd:,.2f}/month exceeds the limit ${limit:,.2f}",
+        )
+    ]
+    return GateResult(
+        name="cost",
+        status="failed" if over else "passed",
+        engine="estimate",
+        findings=findings if over else [],
+    )
 
 
 def finops(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:

@@ -24,18 +24,29 @@ def parse_findings(files: dict[str, str]) -> tuple[Inventory | None, list[Findin
     try:
         return inventory_from_texts(files), []
     except HclParseError as exc:
-        return None, [Finding(gate="validate", rule_id="hcl-parse", message=exc.message,
-                              file=exc.file, line=exc.line)]
+        return None, [
+            Finding(
+                gate="validate",
+                rule_id="hcl-parse",
+                message=exc.message,
+                file=exc.file,
+                line=exc.line,
+            )
+        ]
 
 
 def duplicate_findings(inventory: Inventory) -> list[Finding]:
     """Terraform rejects two resources with one address; models produce them when they append."""
     counts = Counter(r.address for r in inventory.resources)
     return [
-        Finding(gate="validate", rule_id="duplicate-resource",
-                message=f"{address} is declared {n} times; revise the existing block instead",
-                resource=address)
-        for address, n in counts.items() if n > 1
+        Finding(
+            gate="validate",
+            rule_id="duplicate-resource",
+            message=f"{address} is declared {n} times; revise the existing block instead",
+            resource=address,
+        )
+        for address, n in counts.items()
+        if n > 1
     ]
 
 
@@ -55,7 +66,9 @@ def schema_module():
     return schema
 
 
-def validate_files(files: dict[str, str], ctx: RunContext) -> tuple[GateResult, dict[str, str], list[str]]:
+def validate_files(
+    files: dict[str, str], ctx: RunContext
+) -> tuple[GateResult, dict[str, str], list[str]]:
     """Run every validation engine; returns the gate, the (possibly repaired) files and the repairs."""
     started = time.perf_counter()
     tf = subset(files, "terraform/")

@@ -47,8 +47,11 @@ def artifact_uri(file: str, gate: str, roots: Mapping[str, str]) -> str:
     `/main.tf`; a bare name belongs to the gate's own tree."""
     name = file.lstrip("/")
     top, _, rest = name.partition("/")
-    kind, relative = (top, rest) if top in ("terraform", "ansible") and rest else (
-        "ansible" if gate == "ansible" else "terraform", name)
+    kind, relative = (
+        (top, rest)
+        if top in ("terraform", "ansible") and rest
+        else ("ansible" if gate == "ansible" else "terraform", name)
+    )
     if kind not in roots:
         return f"{kind}/{relative}"
     path = Path(roots[kind], relative).resolve()
@@ -66,9 +69,7 @@ def _result(finding: Finding, rule_index: int, uri: str | None = None) -> dict[s
         "message": {"text": finding.message},
     }
     if finding.file:
-        physical: dict[str, Any] = {
-            "artifactLocation": {"uri": uri or finding.file}
-        }
+        physical: dict[str, Any] = {"artifactLocation": {"uri": uri or finding.file}}
         if finding.line and finding.line > 0:
             physical["region"] = {"startLine": finding.line}
         location: dict[str, Any] = {"physicalLocation": physical}
@@ -112,7 +113,9 @@ def _run(gate: GateResult, roots: Mapping[str, str]) -> dict[str, Any]:
             }
         ],
         "results": [
-            _result(f, index[_rule_id(f)], artifact_uri(f.file, gate.name, roots) if f.file else None)
+            _result(
+                f, index[_rule_id(f)], artifact_uri(f.file, gate.name, roots) if f.file else None
+            )
             for f in gate.findings
         ],
     }
@@ -121,5 +124,8 @@ def _run(gate: GateResult, roots: Mapping[str, str]) -> dict[str, Any]:
 def to_sarif(source: Iterable[GateResult] | Mapping[str, Any]) -> dict[str, Any]:
     """A SARIF 2.1.0 log with one run per gate (skipped gates included: their reason is kept)."""
     roots = project_roots(source) if isinstance(source, Mapping) and "gates" in source else {}
-    return {"$schema": SCHEMA_URI, "version": VERSION,
-            "runs": [_run(g, roots) for g in _gates(source)]}
+    return {
+        "$schema": SCHEMA_URI,
+        "version": VERSION,
+        "runs": [_run(g, roots) for g in _gates(source)],
+    }

@@ -10,29 +10,51 @@ from pathlib import Path
 
 import pytest
 
-REPORT_KEYS = {"status", "request", "output_dir", "files", "attempts", "gates", "cost", "usage",
-               "models", "attempt_log"}
+REPORT_KEYS = {
+    "status",
+    "request",
+    "output_dir",
+    "files",
+    "attempts",
+    "gates",
+    "cost",
+    "usage",
+    "models",
+    "attempt_log",
+}
 
 
 def run_cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "infragen", *args], cwd=cwd, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "infragen", *args],
+        cwd=cwd,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_demo_request_json_report(tmp_path):
-    proc = run_cli("create vpc with rds", "--offline", "--format", "json", "-o", "out", cwd=tmp_path)
+    proc = run_cli(
+        "create vpc with rds", "--offline", "--format", "json", "-o", "out", cwd=tmp_path
+    )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert set(report) >= REPORT_KEYS
     assert report["status"] == "passed"
-    assert {"validate", "completeness", "plan", "security", "cost", "ansible"} <= set(report["gates"])
+    assert {"validate", "completeness", "plan", "security", "cost", "ansible"} <= set(
+        report["gates"]
+    )
     assert report["gates"]["plan"]["status"] == "skipped"
     assert {"total_tokens", "by_node", "by_model", "cache_hits"} <= set(report["usage"])
     assert {"monthly_usd", "source", "lines"} <= set(report["cost"])
     assert report["models"]["architect"].startswith("offline:")
     assert (tmp_path / "out" / "terraform" / "database.tf").exists() or any(
-        "aws_db_instance" in p.read_text() for p in (tmp_path / "out" / "terraform").glob("*.tf"))
+        "aws_db_instance" in p.read_text() for p in (tmp_path / "out" / "terraform").glob("*.tf")
+    )
 
 
 def test_default_output_dir_is_slug_under_infragen_out(tmp_path):
@@ -56,8 +78,14 @@ def test_non_empty_output_dir_is_refused_without_force(tmp_path):
 
 @pytest.mark.parametrize(
     "request_text",
-    ["", "   ", "destroy all my databases", "x" * 4001, "tell me a joke about cats",
-     "create a kubernetes cluster on gke"],
+    [
+        "",
+        "   ",
+        "destroy all my databases",
+        "x" * 4001,
+        "tell me a joke about cats",
+        "create a kubernetes cluster on gke",
+    ],
 )
 def test_bad_or_unservable_requests_exit_2_and_write_nothing(request_text, tmp_path):
     proc = run_cli(request_text, "--offline", "-o", "out", cwd=tmp_path)
@@ -67,7 +95,9 @@ def test_bad_or_unservable_requests_exit_2_and_write_nothing(request_text, tmp_p
 
 
 def test_unservable_request_names_the_catalogue_and_the_fix(tmp_path):
-    proc = run_cli("create a kubernetes cluster on gke", "--offline", "--format", "json", cwd=tmp_path)
+    proc = run_cli(
+        "create a kubernetes cluster on gke", "--offline", "--format", "json", cwd=tmp_path
+    )
     assert proc.returncode == 2
     report = json.loads(proc.stdout)
     assert report["status"] == "refused"

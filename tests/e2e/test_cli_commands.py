@@ -17,7 +17,9 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     out = tmp_path_factory.mktemp("proj") / "out"
-    generate("create vpc with rds", output_dir=out, settings=RunSettings(offline=True, max_retries=1))
+    generate(
+        "create vpc with rds", output_dir=out, settings=RunSettings(offline=True, max_retries=1)
+    )
     return out
 
 
@@ -30,7 +32,9 @@ def test_check_passes_a_generated_project_with_json_report(project):
 
 
 def test_check_fails_on_broken_code_and_emits_sarif(tmp_path):
-    (tmp_path / "main.tf").write_text('resource "aws_db_instance" "db" {\n  db_password = "hunter2hunter2"\n}\n')
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_db_instance" "db" {\n  db_password = "hunter2hunter2"\n}\n'
+    )
     result = runner.invoke(app, ["check", str(tmp_path), "--only", "validate", "--format", "sarif"])
     assert result.exit_code == 1
     sarif = json.loads(result.output)
@@ -43,8 +47,9 @@ def test_check_only_schema_prints_one_json_object_per_path(project, tmp_path):
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  buckett = "x"\n}\n')
-    result = runner.invoke(app, ["check", "--only", "schema", "--format", "json",
-                                 str(project / "terraform"), str(bad)])
+    result = runner.invoke(
+        app, ["check", "--only", "schema", "--format", "json", str(project / "terraform"), str(bad)]
+    )
     assert result.exit_code == 1
     records = [json.loads(line) for line in result.output.splitlines()]
     assert [r["findings"] for r in records][0] == []
@@ -60,8 +65,22 @@ def test_plan_offline_prints_a_show_json_document(project):
 
 
 def test_eval_smoke_offline_produces_a_report(tmp_path):
-    result = runner.invoke(app, ["eval", "iac-eval", "--split", "smoke", "--limit", "3", "--offline",
-                                 "--format", "json", "-o", str(tmp_path)])
+    result = runner.invoke(
+        app,
+        [
+            "eval",
+            "iac-eval",
+            "--split",
+            "smoke",
+            "--limit",
+            "3",
+            "--offline",
+            "--format",
+            "json",
+            "-o",
+            str(tmp_path),
+        ],
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["tasks"] == 3 and len(report["scores"]) == 3
@@ -71,10 +90,15 @@ def test_eval_smoke_offline_produces_a_report(tmp_path):
 def test_route_file_prints_one_json_line_per_request(tmp_path):
     requests = tmp_path / "requests.txt"
     requests.write_text("create vpc with rds\nwhat's the weather in paris\n")
-    result = runner.invoke(app, ["route", "--file", str(requests), "--format", "json", "--baseline"])
+    result = runner.invoke(
+        app, ["route", "--file", str(requests), "--format", "json", "--baseline"]
+    )
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.output.splitlines()]
-    assert [line["request"] for line in lines] == ["create vpc with rds", "what's the weather in paris"]
+    assert [line["request"] for line in lines] == [
+        "create vpc with rds",
+        "what's the weather in paris",
+    ]
     assert lines[1]["class"] == "out_of_scope"
     assert set(lines[0]) == {"request", "class", "tier", "confidence", "reason"}
 

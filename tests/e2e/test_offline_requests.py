@@ -43,14 +43,21 @@ def test_offline_request_passes_every_gate(request_text, offline_settings, tmp_p
     failed_checks = [f for f in security["findings"] if f["severity"] != "info"]
     assert failed_checks == []
     # the only findings left are skips written into the code, each with its justification
-    assert all(f["message"].endswith(")") and "suppressed in code" in f["message"]
-               for f in security["findings"])
+    assert all(
+        f["message"].endswith(")") and "suppressed in code" in f["message"]
+        for f in security["findings"]
+    )
     assert "checkov" in security["engine"].lower()
     assert report["gates"]["ansible"]["status"] == "passed"
     assert report["gates"]["plan"]["status"] == "skipped" and report["gates"]["plan"]["reason"]
     assert report["cost"]["monthly_usd"] >= 0 and report["cost"]["lines"]
     assert report["usage"]["total_tokens"] == 0
     out = tmp_path / "out"
-    for name in ("terraform/versions.tf", "ansible/playbook.yml", "ansible/inventory.yml",
-                 "report.json", "REPORT.md"):
+    for name in (
+        "terraform/versions.tf",
+        "ansible/playbook.yml",
+        "ansible/inventory.yml",
+        "report.json",
+        "REPORT.md",
+    ):
         assert (out / name).is_file(), name

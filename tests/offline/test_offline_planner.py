@@ -117,7 +117,9 @@ def test_planning_does_not_change_the_spec():
 
 
 def test_a_model_written_engine_option_for_a_single_engine_component_is_dropped_not_a_crash():
-    spec = Spec(request="redis", components=[
-        ComponentSpec(kind="elasticache", count=1, options={"engine": "redis"})])
+    spec = Spec(
+        request="redis",
+        components=[ComponentSpec(kind="elasticache", count=1, options={"engine": "redis"})],
+    )
     cache = next(c for c in plan_spec(spec).components if c.kind == "elasticache")
     assert "engine" not in cache.options

@@ -41,8 +41,9 @@ resource "aws_sns_topic_subscription" "webhook" {
 
 def test_covered_request_only_spends_tokens_on_the_playbook(scripted, tmp_path):
     models = scripted({"ansible": [PLAYBOOK + INVENTORY]})  # any other task would raise KeyError
-    result = generate("sqs queue with a dead letter queue", output_dir=tmp_path / "out",
-                      models=models)
+    result = generate(
+        "sqs queue with a dead letter queue", output_dir=tmp_path / "out", models=models
+    )
     assert result.status == "passed", result.report["gates"]
     assert set(models.requests) == {"ansible"}
     usage = result.report["usage"]
@@ -52,33 +53,48 @@ def test_covered_request_only_spends_tokens_on_the_playbook(scripted, tmp_path):
 
 
 def test_uncovered_part_is_the_only_code_the_model_writes(scripted, tmp_path):
-    spec = json.dumps({"name": "alerts", "components": [{"kind": "sns", "count": 1, "options": {}}],
-                       "unknown": ["kinesis firehose stream"]})
-    models = scripted({"clarifier": [spec], "architect": [TOPIC_SUBSCRIPTION],
-                       "ansible": [PLAYBOOK + INVENTORY]})
-    result = generate("sns topic for alerts delivered to a kinesis firehose stream",
-                      output_dir=tmp_path / "out", models=models)
+    spec = json.dumps(
+        {
+            "name": "alerts",
+            "components": [{"kind": "sns", "count": 1, "options": {}}],
+            "unknown": ["kinesis firehose stream"],
+        }
+    )
+    models = scripted(
+        {"clarifier": [spec], "architect": [TOPIC_SUBSCRIPTION], "ansible": [PLAYBOOK + INVENTORY]}
+    )
+    result = generate(
+        "sns topic for alerts delivered to a kinesis firehose stream",
+        output_dir=tmp_path / "out",
+        models=models,
+    )
 
     assert "planner" not in models.requests  # every component is a catalogue kind
     prompt = models.requests["architect"][0].messages[1].content
     assert "Write only new files for: kinesis firehose stream" in prompt
-    assert "aws_sns_topic.main" in prompt and "resource \"aws_sns_topic\"" not in prompt
+    assert "aws_sns_topic.main" in prompt and 'resource "aws_sns_topic"' not in prompt
     files = result.files
-    assert "terraform/webhook.tf" in files and any("aws_sns_topic\" \"main\"" in t for t in files.values())
+    assert "terraform/webhook.tf" in files and any(
+        'aws_sns_topic" "main"' in t for t in files.values()
+    )
     assert result.report["attempts"] == 1
 
 
 def test_catalogue_first_off_sends_every_task_to_the_model(scripted, tmp_path):
     models = scripted({"clarifier": ["{}"], "ansible": [PLAYBOOK]})
-    result = generate("sqs queue with a dead letter queue", output_dir=tmp_path / "out",
-                      models=models, settings=RunSettings(catalogue_first=False))
+    result = generate(
+        "sqs queue with a dead letter queue",
+        output_dir=tmp_path / "out",
+        models=models,
+        settings=RunSettings(catalogue_first=False),
+    )
     assert result.status == "refused" and "clarifier" in models.requests
 
 
 FILES = {
     "terraform/network.tf": 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n',
     "terraform/database.tf": 'resource "aws_db_instance" "main" {\n  engine = "postgres"\n}\n'
-                             'variable "db_class" {\n  default = "db.t4g.micro"\n}\n',
+    'variable "db_class" {\n  default = "db.t4g.micro"\n}\n',
     "terraform/outputs.tf": 'output "vpc_id" {\n  value = aws_vpc.main.id\n}\n',
 }
 
@@ -88,15 +104,22 @@ def gate(*findings: Finding) -> GateResult:
 
 
 def test_revision_shows_the_files_findings_point_at_and_indexes_the_rest():
-    by_file = Finding(gate="security", rule_id="CKV_AWS_16", message="x", file="/database.tf",
-                      resource="aws_db_instance.main")
+    by_file = Finding(
+        gate="security",
+        rule_id="CKV_AWS_16",
+        message="x",
+        file="/database.tf",
+        resource="aws_db_instance.main",
+    )
     shown, index = revision_context(FILES, [gate(by_file)])
     assert list(shown) == ["terraform/database.tf"]
     assert index == ["terraform/network.tf: aws_vpc.main", "terraform/outputs.tf: output.vpc_id"]
 
 
 def test_findings_are_placed_by_resource_type_when_they_name_no_file():
-    by_type = Finding(gate="completeness", rule_id="intent:rds", message="x", resource="aws_db_instance")
+    by_type = Finding(
+        gate="completeness", rule_id="intent:rds", message="x", resource="aws_db_instance"
+    )
     assert files_to_revise(FILES, [gate(by_type)]) == {"terraform/database.tf"}
 
 
@@ -107,27 +130,42 @@ def test_a_finding_that_cannot_be_placed_shows_every_file():
 
 
 def test_missing_resources_need_only_the_index():
-    missing = Finding(gate="completeness", rule_id="missing-resource", message="x", resource="aws_sns_topic")
+    missing = Finding(
+        gate="completeness", rule_id="missing-resource", message="x", resource="aws_sns_topic"
+    )
     assert files_to_revise(FILES, [gate(missing)]) == set()
 
 
 def test_declared_names_every_block_kind_grouped_by_type():
-    text = FILES["terraform/database.tf"] + ('data "aws_region" "current" {}\nmodule "m" {\n}\n'
-                                             'resource "aws_db_instance" "replica" {\n}\n')
-    assert declared(text) == ["aws_db_instance.{main,replica}", "var.db_class",
-                              "data.aws_region.current", "module.m"]
+    text = FILES["terraform/database.tf"] + (
+        'data "aws_region" "current" {}\nmodule "m" {\n}\n'
+        'resource "aws_db_instance" "replica" {\n}\n'
+    )
+    assert declared(text) == [
+        "aws_db_instance.{main,replica}",
+        "var.db_class",
+        "data.aws_region.current",
+        "module.m",
+    ]
 
 
 def test_suppressed_findings_do_not_pull_files_into_a_revision():
-    skipped = Finding(gate="security", rule_id="CKV_AWS_18", severity="info", message="suppressed",
-                      file="/network.tf")
+    skipped = Finding(
+        gate="security",
+        rule_id="CKV_AWS_18",
+        severity="info",
+        message="suppressed",
+        file="/network.tf",
+    )
     failed = Finding(gate="security", rule_id="CKV_AWS_16", message="x", file="/database.tf")
     assert files_to_revise(FILES, [gate(skipped, failed)]) == {"terraform/database.tf"}
 
 
 def test_a_playbook_answer_cut_off_before_its_inventory_fails_the_ansible_gate(scripted, tmp_path):
     models = scripted({"ansible": [PLAYBOOK]})  # no ansible/inventory.yml, as if cut at max_tokens
-    result = generate("sqs queue with a dead letter queue", output_dir=tmp_path / "out", models=models)
+    result = generate(
+        "sqs queue with a dead letter queue", output_dir=tmp_path / "out", models=models
+    )
     ansible = result.gates["ansible"]
     assert ansible["status"] == "failed" and result.status == "failed"
     assert [f["file"] for f in ansible["findings"]] == ["ansible/inventory.yml"]

@@ -26,8 +26,9 @@ def test_answers_to_the_parsers_open_choices_shape_the_project(tmp_path):
         asked.append(questions)
         return ["eu-west-1", "mysql"]
 
-    result = generate("create vpc with rds", output_dir=tmp_path / "out", offline=True,
-                      answer_questions=answer)
+    result = generate(
+        "create vpc with rds", output_dir=tmp_path / "out", offline=True, answer_questions=answer
+    )
     assert asked == [[REGION_Q, ENGINE_Q]]
     assert result.status == "passed", result.report["gates"]
     providers = result.files["terraform/variables.tf"] + result.files["terraform/providers.tf"]
@@ -38,8 +39,12 @@ def test_answers_to_the_parsers_open_choices_shape_the_project(tmp_path):
 
 
 def test_empty_answers_keep_the_defaults(tmp_path):
-    result = generate("create vpc with rds", output_dir=tmp_path / "out", offline=True,
-                      answer_questions=lambda qs: [""] * len(qs))
+    result = generate(
+        "create vpc with rds",
+        output_dir=tmp_path / "out",
+        offline=True,
+        answer_questions=lambda qs: [""] * len(qs),
+    )
     assert result.status == "passed"
     assert '"mysql"' not in "\n".join(result.files.values())
 
@@ -55,14 +60,25 @@ MODEL_SPEC = {"name": "db", "components": [{"kind": "rds", "count": 1, "options"
 
 def test_model_questions_are_asked_and_answers_sent_back_to_the_clarifier(scripted, tmp_path):
     with_question = json.dumps({**MODEL_SPEC, "questions": ["How many GB of storage?"]})
-    answered = json.dumps({**MODEL_SPEC, "components": [
-        {"kind": "rds", "count": 1, "options": {"storage_gb": 100}}]})
+    answered = json.dumps(
+        {**MODEL_SPEC, "components": [{"kind": "rds", "count": 1, "options": {"storage_gb": 100}}]}
+    )
     # the node runs again on resume, so its first call is replayed before the answered one
-    models = scripted({"clarifier": [with_question, with_question, answered], "planner": ["{}"],
-                       "architect": ["<<<FILE terraform/main.tf>>>\n<<<END>>>"], "ansible": [""]})
-    result = generate("a database for the billing team", output_dir=tmp_path / "out",
-                      models=models, answer_questions=lambda qs: ["100"] * len(qs),
-                      settings=RunSettings(catalogue_first=False, max_retries=1))
+    models = scripted(
+        {
+            "clarifier": [with_question, with_question, answered],
+            "planner": ["{}"],
+            "architect": ["<<<FILE terraform/main.tf>>>\n<<<END>>>"],
+            "ansible": [""],
+        }
+    )
+    result = generate(
+        "a database for the billing team",
+        output_dir=tmp_path / "out",
+        models=models,
+        answer_questions=lambda qs: ["100"] * len(qs),
+        settings=RunSettings(catalogue_first=False, max_retries=1),
+    )
     last = models.requests["clarifier"][-1]
     assert "Q: How many GB of storage?\nA: 100" in last.messages[1].content
     spec = result.report.get("spec") or {}
@@ -71,13 +87,25 @@ def test_model_questions_are_asked_and_answers_sent_back_to_the_clarifier(script
 
 def test_model_questions_without_a_terminal_become_assumptions(scripted, tmp_path):
     with_question = json.dumps({**MODEL_SPEC, "questions": ["How many GB of storage?"]})
-    models = scripted({"clarifier": [with_question], "planner": ["{}"],
-                       "architect": ["<<<FILE terraform/main.tf>>>\n<<<END>>>"], "ansible": [""]})
-    result = generate("a database for the billing team", output_dir=tmp_path / "out",
-                      models=models, settings=RunSettings(catalogue_first=False, max_retries=1))
+    models = scripted(
+        {
+            "clarifier": [with_question],
+            "planner": ["{}"],
+            "architect": ["<<<FILE terraform/main.tf>>>\n<<<END>>>"],
+            "ansible": [""],
+        }
+    )
+    result = generate(
+        "a database for the billing team",
+        output_dir=tmp_path / "out",
+        models=models,
+        settings=RunSettings(catalogue_first=False, max_retries=1),
+    )
     assert len(models.requests["clarifier"]) == 1
-    assert "Not asked (non-interactive run), assumed a default: How many GB of storage?" in json.dumps(
-        result.report)
+    assert (
+        "Not asked (non-interactive run), assumed a default: How many GB of storage?"
+        in json.dumps(result.report)
+    )
 
 
 def read_until(fd: int, needle: bytes, timeout: float = 120) -> bytes:
@@ -97,9 +125,14 @@ def test_the_cli_asks_on_a_terminal(tmp_path):
     """The real CLI with stdin on a pseudo-terminal prompts, reads the answers and uses them."""
     controller, terminal = pty.openpty()
     env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "INFRAGEN_ASK": "true"}
-    proc = subprocess.Popen([sys.executable, "-m", "infragen", "create vpc with rds", "--offline",
-                             "-o", "out"], cwd=tmp_path, env=env, stdin=terminal,
-                            stdout=subprocess.PIPE, stderr=terminal)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "infragen", "create vpc with rds", "--offline", "-o", "out"],
+        cwd=tmp_path,
+        env=env,
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+    )
     os.close(terminal)
     try:
         assert b"Which AWS region?" in read_until(controller, b"Which AWS region?")
@@ -122,9 +155,22 @@ def test_no_input_and_infragen_ask_false_never_prompt_even_on_a_terminal(tmp_pat
     for flags, env_ask in (["--no-input"], "true"), ([], "false"):
         env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "INFRAGEN_ASK": env_ask}
         out = tmp_path / f"out-{env_ask}"
-        proc = subprocess.run([sys.executable, "-m", "infragen", "create vpc with rds", "--offline",
-                               "-o", str(out), *flags], env=env, stdin=terminal,
-                              capture_output=True, timeout=300)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "infragen",
+                "create vpc with rds",
+                "--offline",
+                "-o",
+                str(out),
+                *flags,
+            ],
+            env=env,
+            stdin=terminal,
+            capture_output=True,
+            timeout=300,
+        )
         assert proc.returncode == 0 and b"Which AWS region" not in proc.stdout + proc.stderr
     os.close(terminal)
     os.close(controller)

@@ -9,8 +9,18 @@ from pathlib import Path
 from infragen.graph import mermaid
 
 ROOT = Path(__file__).resolve().parents[2]
-NODE_ORDER = ["clarifier", "planner", "architect", "validator", "completeness", "deep_validator",
-              "security", "parser", "finops", "ansible"]
+NODE_ORDER = [
+    "clarifier",
+    "planner",
+    "architect",
+    "validator",
+    "completeness",
+    "deep_validator",
+    "security",
+    "parser",
+    "finops",
+    "ansible",
+]
 
 
 def test_committed_diagram_matches_compiled_graph():

@@ -14,8 +14,26 @@ from infragen.prompting import render_messages, template_names
 # System-prompt ceilings (the user part carries the request/plan/code and is measured separately).
 CEILINGS = {"clarifier": 250, "planner": 300, "architect": 700, "ansible": 250}
 FEEDBACK_CEILING = 400
-KINDS = ["vpc", "kms", "security_group", "ec2", "bastion", "alb", "rds", "aurora", "s3", "iam",
-         "cloudwatch", "sns", "sqs", "lambda", "dynamodb", "elasticache", "ecr", "route53"]
+KINDS = [
+    "vpc",
+    "kms",
+    "security_group",
+    "ec2",
+    "bastion",
+    "alb",
+    "rds",
+    "aurora",
+    "s3",
+    "iam",
+    "cloudwatch",
+    "sns",
+    "sqs",
+    "lambda",
+    "dynamodb",
+    "elasticache",
+    "ecr",
+    "route53",
+]
 
 
 @pytest.fixture(scope="module")
@@ -47,11 +65,36 @@ def test_system_prompt_under_ceiling(name, encoding):
 
 
 def test_retry_feedback_under_ceiling_even_with_many_findings(encoding):
-    security = GateResult(name="security", status="failed", engine="checkov", findings=[
-        Finding(gate="security", rule_id=f"CKV_AWS_{i % 12}", message=f"Ensure check number {i % 12} holds",
-                resource=f"aws_s3_bucket.b{i}", file="storage.tf", line=i) for i in range(60)])
-    validate = GateResult(name="validate", status="failed", engine="schema", findings=[
-        Finding(gate="validate", rule_id="unknown-argument", message=f"aws_db_instance has no argument x{i}",
-                file="database.tf", line=i) for i in range(6)])
+    security = GateResult(
+        name="security",
+        status="failed",
+        engine="checkov",
+        findings=[
+            Finding(
+                gate="security",
+                rule_id=f"CKV_AWS_{i % 12}",
+                message=f"Ensure check number {i % 12} holds",
+                resource=f"aws_s3_bucket.b{i}",
+                file="storage.tf",
+                line=i,
+            )
+            for i in range(60)
+        ],
+    )
+    validate = GateResult(
+        name="validate",
+        status="failed",
+        engine="schema",
+        findings=[
+            Finding(
+                gate="validate",
+                rule_id="unknown-argument",
+                message=f"aws_db_instance has no argument x{i}",
+                file="database.tf",
+                line=i,
+            )
+            for i in range(6)
+        ],
+    )
     feedback = build_feedback(1, [validate, security])
     assert len(encoding.encode(feedback)) <= FEEDBACK_CEILING

@@ -7,10 +7,19 @@ import json
 from infragen.api import generate
 from infragen.settings import RunSettings
 
-SPEC = json.dumps({"name": "alerts", "components": [{"kind": "sns", "count": 1, "options": {}}],
-                   "assumptions": ["one topic"]})
-PLAN = json.dumps({"components": [{"kind": "sns", "count": 1, "options": {}}],
-                   "expected": [{"component": "sns", "type": "aws_sns_topic", "min_count": 1}]})
+SPEC = json.dumps(
+    {
+        "name": "alerts",
+        "components": [{"kind": "sns", "count": 1, "options": {}}],
+        "assumptions": ["one topic"],
+    }
+)
+PLAN = json.dumps(
+    {
+        "components": [{"kind": "sns", "count": 1, "options": {}}],
+        "expected": [{"component": "sns", "type": "aws_sns_topic", "min_count": 1}],
+    }
+)
 
 VERSIONS = """<<<FILE terraform/versions.tf>>>
 terraform {
@@ -27,7 +36,9 @@ terraform {
 
 # Valid HCL with the planned topic missing, a deprecated argument and insecure buckets and groups:
 # the security gate has more than five distinct failing checks, so the feedback must cap them.
-BROKEN = VERSIONS + """<<<FILE terraform/main.tf>>>
+BROKEN = (
+    VERSIONS
+    + """<<<FILE terraform/main.tf>>>
 resource "aws_s3_bucket" "logs" {
   bucket = "alerts-logs"
 }
@@ -49,8 +60,11 @@ resource "aws_security_group" "open" {
 }
 <<<END>>>
 """
+)
 
-FIXED = VERSIONS + """<<<FILE terraform/main.tf>>>
+FIXED = (
+    VERSIONS
+    + """<<<FILE terraform/main.tf>>>
 data "aws_caller_identity" "current" {}
 
 resource "aws_kms_key" "alerts" {
@@ -74,6 +88,7 @@ resource "aws_sns_topic" "alerts" {
 }
 <<<END>>>
 """
+)
 
 PLAYBOOK = """<<<FILE ansible/playbook.yml>>>
 - name: Check Terraform outputs
@@ -104,8 +119,9 @@ MODEL_WRITES = RunSettings(catalogue_first=False)
 
 def test_broken_then_fixed_takes_two_attempts_with_grouped_capped_feedback(scripted, tmp_path):
     models = scripted(scripted_answers([BROKEN, FIXED]))
-    result = generate("sns topic for alerts", output_dir=tmp_path / "out", models=models,
-                      settings=MODEL_WRITES)
+    result = generate(
+        "sns topic for alerts", output_dir=tmp_path / "out", models=models, settings=MODEL_WRITES
+    )
 
     assert result.status == "passed", result.report["gates"]
     assert result.report["attempts"] == 2
@@ -124,7 +140,9 @@ def test_broken_then_fixed_takes_two_attempts_with_grouped_capped_feedback(scrip
 def test_last_attempt_failure_is_reported_not_passed(scripted, tmp_path):
     models = scripted(scripted_answers([BROKEN]))
     settings = RunSettings(max_retries=2, catalogue_first=False)
-    result = generate("sns topic for alerts", output_dir=tmp_path / "out", models=models, settings=settings)
+    result = generate(
+        "sns topic for alerts", output_dir=tmp_path / "out", models=models, settings=settings
+    )
 
     assert result.status == "failed"
     assert result.exit_code == 1
@@ -139,6 +157,8 @@ def test_last_attempt_failure_is_reported_not_passed(scripted, tmp_path):
 
 def test_simple_request_escalates_architect_tier_after_failure(scripted, tmp_path):
     models = scripted(scripted_answers([BROKEN, FIXED]))
-    generate("sns topic for alerts", output_dir=tmp_path / "out", models=models, settings=MODEL_WRITES)
+    generate(
+        "sns topic for alerts", output_dir=tmp_path / "out", models=models, settings=MODEL_WRITES
+    )
     tiers = [r.tier for r in models.requests["architect"]]
     assert tiers == ["lightweight", None]  # None: the architect task's own (standard) tier

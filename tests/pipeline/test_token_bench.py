@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory):
-    spec = importlib.util.spec_from_file_location("bench_tokens", ROOT / "benchmarks" / "bench_tokens.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_tokens", ROOT / "benchmarks" / "bench_tokens.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     out = tmp_path_factory.mktemp("bench") / "tokens.json"

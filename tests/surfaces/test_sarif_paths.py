@@ -15,14 +15,25 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def sarif_uris(stdout: str) -> dict[str, set[str]]:
     log = json.loads(stdout)
-    return {run["tool"]["driver"]["name"]: {
-        loc["physicalLocation"]["artifactLocation"]["uri"]
-        for result in run["results"] for loc in result.get("locations", [])} for run in log["runs"]}
+    return {
+        run["tool"]["driver"]["name"]: {
+            loc["physicalLocation"]["artifactLocation"]["uri"]
+            for result in run["results"]
+            for loc in result.get("locations", [])
+        }
+        for run in log["runs"]
+    }
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "infragen", *args], cwd=cwd, text=True,
-                          capture_output=True, timeout=300, env={**os.environ, "NO_COLOR": "1"})
+    return subprocess.run(
+        [sys.executable, "-m", "infragen", *args],
+        cwd=cwd,
+        text=True,
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
 
 
 def test_check_of_a_bare_terraform_directory_reports_paths_that_exist(tmp_path):
@@ -44,11 +55,17 @@ def test_generated_project_paths_include_the_output_directory(tmp_path, monkeypa
     finding = {"gate": "security", "rule_id": "CKV_AWS_16", "message": "x", "file": "/database.tf"}
     ansible = {"gate": "ansible", "rule_id": "syntax", "message": "y", "file": "playbook.yml"}
     validate = {"gate": "validate", "message": "z", "file": "terraform/main.tf", "line": 3}
-    report = {"output_dir": "out", "gates": {
-        "security": {"name": "security", "status": "failed", "findings": [finding]},
-        "ansible": {"name": "ansible", "status": "failed", "findings": [ansible]},
-        "validate": {"name": "validate", "status": "failed", "findings": [validate]}}}
+    report = {
+        "output_dir": "out",
+        "gates": {
+            "security": {"name": "security", "status": "failed", "findings": [finding]},
+            "ansible": {"name": "ansible", "status": "failed", "findings": [ansible]},
+            "validate": {"name": "validate", "status": "failed", "findings": [validate]},
+        },
+    }
     uris = sarif_uris(json.dumps(to_sarif(report)))
-    assert uris == {"infragen/security": {"out/terraform/database.tf"},
-                    "infragen/ansible": {"out/ansible/playbook.yml"},
-                    "infragen/validate": {"out/terraform/main.tf"}}
+    assert uris == {
+        "infragen/security": {"out/terraform/database.tf"},
+        "infragen/ansible": {"out/ansible/playbook.yml"},
+        "infragen/validate": {"out/terraform/main.tf"},
+    }

@@ -42,4 +42,6 @@ class OfflineBackend:
         if request.task == "ansible":
             plan = Plan.model_validate(payload["plan"])
             return format_files(blueprints.render_ansible(plan))
-        raise BackendCallError("unsupported", f"offline backend has no answer for task {request.task!r}")
+        raise BackendCallError(
+            "unsupported", f"offline backend has no answer for task {request.task!r}"
+        )
