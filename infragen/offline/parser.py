@@ -81,7 +81,8 @@ def _count_before(tokens: list[str], start: int) -> int | None:
     return None
 
 
-_GAP_WORDS = frozenset({"of", "with", "running", "using"}) | set(v.SIZES) | v.ATTACHING_NOUNS
+_LINKING_WORDS = frozenset({"with", "running", "using"})
+_GAP_WORDS = frozenset({"of"}) | _LINKING_WORDS | set(v.SIZES) | v.ATTACHING_NOUNS
 
 
 def _attaches(
@@ -91,6 +92,9 @@ def _attaches(
     if len(phrase) != 1 or phrase[0] not in v.ATTACHING_NOUNS or previous.kind == kind:
         return False
     gap = tokens[previous.end : start]
+    counted = any(v.to_number(t) is not None and t not in ("a", "an") for t in gap)
+    if not counted and any(t in _LINKING_WORDS for t in gap):
+        return False  # "vpc with a database" names a second component; "cluster with 3 nodes" not
     return all(t in _GAP_WORDS or v.to_number(t) is not None for t in gap) and len(gap) <= 3
 
 

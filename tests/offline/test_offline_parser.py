@@ -211,3 +211,15 @@ def test_any_text_parses_into_a_valid_spec(text):
     assert re.fullmatch(r"[a-z][a-z0-9-]{1,19}", spec.name)
     assert 1 <= spec.az_count <= 6
     assert all(1 <= c.count <= 20 for c in spec.components)
+
+
+@pytest.mark.parametrize(
+    "text", ["create vpc with a database", "vpc with a db", "an ec2 server with a database"]
+)
+def test_a_component_after_with_is_a_second_component_not_a_count(text):
+    assert "rds" in {c.kind for c in parse_request(text).components}
+
+
+def test_a_counted_noun_after_with_still_counts_for_the_component_before():
+    [cache] = parse_request("redis cluster with 3 nodes").components
+    assert (cache.kind, cache.count) == ("elasticache", 3)
