@@ -77,7 +77,31 @@ def test_uncovered_part_is_the_only_code_the_model_writes(scripted, tmp_path):
     assert "terraform/webhook.tf" in files and any(
         'aws_sns_topic" "main"' in t for t in files.values()
     )
-    assert result.report["attempts"] == 1
+
+
+def test_an_uncovered_part_the_model_left_out_fails_completeness_and_is_fed_back(
+    scripted, tmp_path
+):
+    spec = json.dumps(
+        {
+            "name": "alerts",
+            "components": [{"kind": "sns", "count": 1, "options": {}}],
+            "unknown": ["kinesis firehose stream"],
+        }
+    )
+    models = scripted(
+        {"clarifier": [spec], "architect": [TOPIC_SUBSCRIPTION], "ansible": [PLAYBOOK + INVENTORY]}
+    )
+    result = generate(
+        "sns topic for alerts delivered to a kinesis firehose stream",
+        output_dir=tmp_path / "out",
+        models=models,
+        settings=RunSettings(max_retries=2),
+    )
+    first = result.report["attempt_log"][0]
+    assert "completeness" in first["failed_gates"]
+    feedback = models.requests["architect"][1].payload["feedback"]
+    assert "the request asks for kinesis firehose stream, but no aws_kinesis* resource" in feedback
 
 
 def test_catalogue_first_off_sends_every_task_to_the_model(scripted, tmp_path):
