@@ -7,6 +7,7 @@ Run: `.venv/bin/python benchmarks/bench_router.py`
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -44,6 +45,20 @@ def main() -> None:
         f"\nmodel load {load_s:.2f} s; cascade - baseline accuracy "
         f"{100 * (cascade.accuracy - baseline.accuracy):+.1f} points"
     )
+    load = os.getloadavg()[0]
+    gain = cascade.accuracy - baseline.accuracy
+    oos = cascade.per_class["out_of_scope"].recall
+    for ok, target in (
+        (cascade.accuracy >= 0.90, f"cascade accuracy >= 0.90: {cascade.accuracy:.3f}"),
+        (gain >= 0.10, f"cascade beats the baseline by >= 10 points: {100 * gain:+.1f}"),
+        (oos >= 0.95, f"out-of-scope recall >= 0.95: {oos:.3f}"),
+        (
+            cascade.p50_ms <= 15.0,
+            f"p50 <= 15 ms once loaded: {cascade.p50_ms:.1f} ms "
+            f"(load average {load:.2f}; meaningful on an idle machine)",
+        ),
+    ):
+        print(f"{'met ' if ok else 'MISSED'} {target}")
     OUT.parent.mkdir(exist_ok=True)
     report = {
         "baseline": baseline.model_dump(),
