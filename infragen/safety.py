@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from infragen.domain import Finding
+from infragen.tools.hcl import matching_brace
 
 # HCL block labels may be quoted or bare identifiers (`provisioner local-exec {` is valid HCL).
 _UNSAFE_HEAD = re.compile(
@@ -26,32 +27,11 @@ _SECRET_PATTERNS = [
 ]
 
 
-def _block_end(text: str, open_brace: int) -> int:
-    """Index just past the brace matching `text[open_brace]`, skipping quoted strings."""
-    depth, i, in_string = 0, open_brace, False
-    while i < len(text):
-        ch = text[i]
-        if in_string:
-            if ch == "\\":
-                i += 1
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return len(text)
-
-
 def strip_unsafe_text(text: str) -> tuple[str, list[str]]:
     removed: list[str] = []
     while match := _UNSAFE_HEAD.search(text):
-        end = _block_end(text, match.end() - 1)
+        close = matching_brace(text, match.end() - 1)
+        end = len(text) if close is None else close + 1
         line = text.count("\n", 0, match.start()) + 1
         what = f'provisioner "{match["prov"]}"' if match["prov"] else 'data "external"'
         removed.append(f"{what} at line {line}")

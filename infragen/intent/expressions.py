@@ -15,6 +15,8 @@ from typing import Any
 
 from lark import Token, Tree
 
+from infragen.tools.hcl import matching_brace
+
 
 class Expr:
     """Base of every expression node."""
@@ -231,7 +233,9 @@ def parse_template(text: str, escapes: bool) -> Template:
             buf.append(text[i + 1 : i + 3])
             i += 3
         elif text.startswith("${", i):
-            end = _closing_brace(text, i + 2)
+            end = matching_brace(text, i + 1)
+            if end is None:
+                raise ValueError(f"unclosed interpolation in {text!r}")
             if buf:
                 parts.append("".join(buf))
                 buf = []
@@ -243,27 +247,6 @@ def parse_template(text: str, escapes: bool) -> Template:
     if buf or not parts:
         parts.append("".join(buf))
     return Template(parts)
-
-
-def _closing_brace(text: str, start: int) -> int:
-    depth, i, quote = 1, start, False
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == "\\":
-                i += 1
-            elif ch == '"':
-                quote = False
-        elif ch == '"':
-            quote = True
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    raise ValueError(f"unclosed interpolation in {text!r}")
 
 
 def _for(kind: str, kids: list[Any]) -> ForExpr:

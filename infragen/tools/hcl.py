@@ -20,6 +20,28 @@ _REFERENCE = re.compile(
 )
 
 
+def matching_brace(text: str, open_brace: int) -> int | None:
+    """Index of the `}` closing the `{` at `open_brace`, skipping quoted strings; None if unclosed."""
+    depth, i, in_string = 0, open_brace, False
+    while i < len(text):
+        ch = text[i]
+        if in_string:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
 class HclParseError(Exception):
     def __init__(self, file: str, message: str, line: int | None = None) -> None:
         super().__init__(f"{file}:{line or '?'}: {message}")
