@@ -18,6 +18,7 @@ from infragen.models.keys import mask
 from infragen.report import build_report, render_markdown
 from infragen.requests import check_request, slugify
 from infragen.settings import RunSettings
+from infragen.state import NODE_ORDER
 from infragen.workspace import write_atomic, write_files
 
 AnswerQuestions = Callable[[list[str]], list[str]]
@@ -328,12 +329,9 @@ def write_or_raise(
 
 def next_node(done: str | None) -> str:
     """The step that was running when a run crashed, given the last one that completed."""
-    from infragen.console import NODES
-
-    if done not in NODES:
-        return "clarifier"
-    index = NODES.index(done)
-    return NODES[min(index + 1, len(NODES) - 1)]
+    if done not in NODE_ORDER:
+        return NODE_ORDER[0]
+    return NODE_ORDER[min(NODE_ORDER.index(done) + 1, len(NODE_ORDER) - 1)]
 
 
 async def agenerate(request: str, **kwargs: Any) -> GenerationResult:

@@ -7,18 +7,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-NODES = (
-    "clarifier",
-    "planner",
-    "architect",
-    "validator",
-    "completeness",
-    "deep_validator",
-    "security",
-    "parser",
-    "finops",
-    "ansible",
-)
+from infragen.state import NODE_ORDER
+
 STATUS_STYLE = {
     "passed": "green",
     "failed": "red",
@@ -65,9 +55,9 @@ class Progress:
         update = data.get("update") or {}
         gates = ", ".join(f"{g}={v['status']}" for g, v in (update.get("gates") or {}).items())
         self.console.print(f"[green]✓[/] {node}" + (f" [dim]({gates})[/]" if gates else ""))
-        following = NODES.index(node) + 1 if node in NODES else len(NODES)
-        if self._status is not None and following < len(NODES):
-            self._status.update(f"{NODES[following]} …")
+        following = NODE_ORDER.index(node) + 1 if node in NODE_ORDER else len(NODE_ORDER)
+        if self._status is not None and following < len(NODE_ORDER):
+            self._status.update(f"{NODE_ORDER[following]} …")
 
 
 def print_summary(report: dict[str, Any], console: Console | None = None) -> None:

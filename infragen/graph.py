@@ -17,7 +17,7 @@ from infragen.nodes.parse import parse
 from infragen.nodes.plan import plan
 from infragen.nodes.security import security
 from infragen.nodes.validate import validate
-from infragen.state import State
+from infragen.state import NODE_ORDER, State
 
 DEFAULT_MAX_RETRIES = 3
 
@@ -53,16 +53,11 @@ def after_security(state: State) -> Literal["architect", "parser"]:
 
 def build_graph() -> StateGraph:
     g = StateGraph(State, context_schema=RunContext)
-    g.add_node("clarifier", clarify)
-    g.add_node("planner", plan)
-    g.add_node("architect", architect)
-    g.add_node("validator", validate)
-    g.add_node("completeness", completeness)
-    g.add_node("deep_validator", deep_validate)
-    g.add_node("security", security)
-    g.add_node("parser", parse)
-    g.add_node("finops", finops)
-    g.add_node("ansible", write_ansible)
+    steps = {"clarifier": clarify, "planner": plan, "architect": architect, "validator": validate,
+             "completeness": completeness, "deep_validator": deep_validate, "security": security,
+             "parser": parse, "finops": finops, "ansible": write_ansible}  # fmt: skip
+    for name in NODE_ORDER:
+        g.add_node(name, steps[name])
 
     g.add_edge(START, "clarifier")
     g.add_conditional_edges("clarifier", after_clarifier, ["planner", END])

@@ -6,6 +6,20 @@ from __future__ import annotations
 import operator
 from typing import Annotated, Any, TypedDict
 
+NODE_ORDER = (
+    "clarifier",
+    "planner",
+    "architect",
+    "validator",
+    "completeness",
+    "deep_validator",
+    "security",
+    "parser",
+    "finops",
+    "ansible",
+)
+"""The graph's nodes along its main path (graph.py wires them; progress and reports follow it)."""
+
 
 def merge_dicts(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
     return {**left, **right}

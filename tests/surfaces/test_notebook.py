@@ -8,19 +8,10 @@ import nbclient
 import nbformat
 import pytest
 
+from infragen.state import NODE_ORDER
+
 NOTEBOOK = Path(__file__).resolve().parents[2] / "examples" / "quickstart.ipynb"
-NODES = [
-    "clarifier",
-    "planner",
-    "architect",
-    "validator",
-    "completeness",
-    "deep_validator",
-    "security",
-    "parser",
-    "finops",
-    "ansible",
-]
+NODES = list(NODE_ORDER)
 
 
 def cell_text(cell) -> str:
