@@ -52,22 +52,36 @@ def test_covered_request_only_spends_tokens_on_the_playbook(scripted, tmp_path):
     assert result.report["models"]["architect"] == "offline:blueprints"
 
 
-def test_uncovered_part_is_the_only_code_the_model_writes(scripted, tmp_path):
-    spec = json.dumps(
-        {
-            "name": "alerts",
-            "components": [{"kind": "sns", "count": 1, "options": {}}],
-            "unknown": ["kinesis firehose stream"],
-        }
-    )
+PARTLY_COVERED_SPEC = json.dumps(
+    {
+        "name": "alerts",
+        "components": [{"kind": "sns", "count": 1, "options": {}}],
+        "unknown": ["kinesis firehose stream"],
+    }
+)
+
+
+def run_partly_covered(scripted, tmp_path, settings=None):
+    """An sns topic (catalogue) plus a firehose stream (not): the model answers with a webhook
+    subscription that leaves the stream out."""
     models = scripted(
-        {"clarifier": [spec], "architect": [TOPIC_SUBSCRIPTION], "ansible": [PLAYBOOK + INVENTORY]}
+        {
+            "clarifier": [PARTLY_COVERED_SPEC],
+            "architect": [TOPIC_SUBSCRIPTION],
+            "ansible": [PLAYBOOK + INVENTORY],
+        }
     )
     result = generate(
         "sns topic for alerts delivered to a kinesis firehose stream",
         output_dir=tmp_path / "out",
         models=models,
+        settings=settings,
     )
+    return models, result
+
+
+def test_uncovered_part_is_the_only_code_the_model_writes(scripted, tmp_path):
+    models, result = run_partly_covered(scripted, tmp_path)
 
     assert "planner" not in models.requests  # every component is a catalogue kind
     prompt = models.requests["architect"][0].messages[1].content
@@ -82,22 +96,7 @@ def test_uncovered_part_is_the_only_code_the_model_writes(scripted, tmp_path):
 def test_an_uncovered_part_the_model_left_out_fails_completeness_and_is_fed_back(
     scripted, tmp_path
 ):
-    spec = json.dumps(
-        {
-            "name": "alerts",
-            "components": [{"kind": "sns", "count": 1, "options": {}}],
-            "unknown": ["kinesis firehose stream"],
-        }
-    )
-    models = scripted(
-        {"clarifier": [spec], "architect": [TOPIC_SUBSCRIPTION], "ansible": [PLAYBOOK + INVENTORY]}
-    )
-    result = generate(
-        "sns topic for alerts delivered to a kinesis firehose stream",
-        output_dir=tmp_path / "out",
-        models=models,
-        settings=RunSettings(max_retries=2),
-    )
+    models, result = run_partly_covered(scripted, tmp_path, RunSettings(max_retries=2))
     first = result.report["attempt_log"][0]
     assert "completeness" in first["failed_gates"]
     feedback = models.requests["architect"][1].payload["feedback"]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -29,33 +28,14 @@ from infragen.models.backends.gguf_files import (
     names_a_local_file,
     resolve_model_path,
 )
-from infragen.models.backends.loaded import LoadedModels
+from infragen.models.backends.loaded import InProcessBackend
 from infragen.models.base import BackendCallError, ChatRequest, ChatResponse, TokenUsage
-from infragen.models.config import ModelSettings
 
 
-class TransformersBackend:
+class TransformersBackend(InProcessBackend):
     name = "transformers"
-
-    def __init__(self, settings: ModelSettings, local_models: dict[str, str] | None = None) -> None:
-        try:
-            import transformers  # noqa: F401
-        except ImportError as exc:
-            raise ConfigError(
-                "transformers is not installed", "pip install 'infragen[router]'"
-            ) from exc
-        self.settings = settings
-        if local_models is None:
-            from infragen.models.registry import Registry
-
-            local_models = Registry.load(settings.models_file).local_models
-        self.local_models = local_models
-        self.models = LoadedModels(settings.model_max_loaded, self._load, self.locate)
-        self._generating = threading.Lock()
-
-    @classmethod
-    def from_settings(cls, settings: ModelSettings, key: Any = None) -> TransformersBackend:
-        return cls(settings)
+    library = "transformers"
+    install_hint = "pip install 'infragen[router]'"
 
     def source(self, name: str) -> tuple[str, dict[str, str]]:
         """What `from_pretrained` is given for `name`: a directory or id, and `gguf_file` if any."""
@@ -106,10 +86,7 @@ class TransformersBackend:
         return tokenizer, model
 
     def complete(self, model: str, request: ChatRequest) -> ChatResponse:
-        try:
-            tokenizer, llm = self.models.get(model)
-        except ConfigError as exc:
-            raise BackendCallError("permanent", exc.one_line()) from None
+        tokenizer, llm = self.loaded_model(model)
         started = time.perf_counter()
         try:
             inputs = tokenizer.apply_chat_template(

@@ -11,44 +11,23 @@ stored in the GGUF file, so each model gets the turn markers it was trained on.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from infragen.errors import ConfigError
 from infragen.models.backends.gguf_files import chat_template, gguf_in_package, resolve_model_path
-from infragen.models.backends.loaded import LoadedModels
+from infragen.models.backends.loaded import InProcessBackend
 from infragen.models.base import BackendCallError, ChatRequest, ChatResponse, TokenUsage
-from infragen.models.config import ModelSettings
 
 __all__ = ["LlamaCppBackend", "gguf_in_package", "resolve_model_path"]
 log = logging.getLogger("infragen.models")
 
 
-class LlamaCppBackend:
+class LlamaCppBackend(InProcessBackend):
     name = "llama_cpp"
-
-    def __init__(self, settings: ModelSettings, local_models: dict[str, str] | None = None) -> None:
-        try:
-            import llama_cpp  # noqa: F401  (fail early with a hint, not on the first call)
-        except ImportError as exc:
-            raise ConfigError(
-                "llama-cpp-python is not installed", "pip install 'infragen[llama-cpp]'"
-            ) from exc
-        self.settings = settings
-        if local_models is None:
-            from infragen.models.registry import Registry
-
-            local_models = Registry.load(settings.models_file).local_models
-        self.local_models = local_models
-        self.models = LoadedModels(settings.model_max_loaded, self._load, self.locate)
-        # A llama.cpp context serves one generation at a time; graph nodes may call from threads.
-        self._generating = threading.Lock()
-
-    @classmethod
-    def from_settings(cls, settings: ModelSettings, key: Any = None) -> LlamaCppBackend:
-        return cls(settings)
+    library = "llama_cpp"
+    install_hint = "pip install 'infragen[llama-cpp]'"
 
     def locate(self, name: str) -> Path:
         path = resolve_model_path(name, self.settings, self.local_models)
@@ -77,10 +56,7 @@ class LlamaCppBackend:
         return llm
 
     def complete(self, model: str, request: ChatRequest) -> ChatResponse:
-        try:
-            llm = self.models.get(model)
-        except ConfigError as exc:
-            raise BackendCallError("permanent", exc.one_line()) from None
+        llm = self.loaded_model(model)
         started = time.perf_counter()
         try:
             with self._generating:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
+
+from infragen.errors import ConfigError
+from infragen.models.base import BackendCallError
 
 log = logging.getLogger("infragen.models")
 
@@ -62,3 +66,46 @@ class LoadedModels:
     def loaded(self) -> list[str]:
         with self._lock:
             return list(self._models)
+
+
+class InProcessBackend:
+    """What the llama.cpp and transformers backends share: fail early with an install hint when
+    their library is missing, resolve aliases through the registry's [local_models], keep models
+    in a `LoadedModels`, and generate one request at a time per backend."""
+
+    name = ""
+    library = ""  # the module that must be importable
+    install_hint = ""
+
+    def __init__(self, settings: Any, local_models: dict[str, str] | None = None) -> None:
+        try:  # fail at construction with a hint, not on the first call
+            importlib.import_module(self.library)
+        except ImportError as exc:
+            raise ConfigError(f"{self.library} is not installed", self.install_hint) from exc
+        self.settings = settings
+        if local_models is None:
+            from infragen.models.registry import Registry
+
+            local_models = Registry.load(settings.models_file).local_models
+        self.local_models = local_models
+        self.models = LoadedModels(settings.model_max_loaded, self._load, self.locate)
+        # one generation at a time on a loaded model; graph nodes may call from threads
+        self._generating = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Any, key: Any = None) -> InProcessBackend:
+        return cls(settings)
+
+    def locate(self, name: str) -> object:
+        """Cheap check that `name`'s weights are on this machine (raises ConfigError)."""
+        raise NotImplementedError
+
+    def _load(self, name: str) -> Any:
+        raise NotImplementedError
+
+    def loaded_model(self, name: str) -> Any:
+        """The model, loading it if needed; a model that cannot load is a permanent failure."""
+        try:
+            return self.models.get(name)
+        except ConfigError as exc:
+            raise BackendCallError("permanent", exc.one_line()) from None
