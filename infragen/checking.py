@@ -19,6 +19,7 @@ from infragen.nodes.validate import validate_files
 from infragen.report import build_report
 from infragen.settings import RunSettings
 from infragen.tools.hcl import HclParseError, inventory_from_texts
+from infragen.workspace import subset
 
 GATES = ("validate", "security", "cost", "ansible", "policy")
 
@@ -82,9 +83,7 @@ def check_project(
             from infragen.tools import cost
 
             try:
-                inventory = inventory_from_texts(
-                    {k: v for k, v in files.items() if k.startswith("terraform/")}
-                )
+                inventory = inventory_from_texts(subset(files, "terraform/"))
             except HclParseError as exc:  # the validate gate reports the parse error itself
                 gates["cost"] = GateResult(
                     name="cost",
@@ -101,9 +100,7 @@ def check_project(
         if "ansible" in wanted and any(k.startswith("ansible/") for k in files):
             from infragen.nodes.ansible import check_ansible
 
-            gates["ansible"] = check_ansible(
-                {k: v for k, v in files.items() if k.startswith("ansible/")}, ctx
-            ).model_dump()
+            gates["ansible"] = check_ansible(subset(files, "ansible/"), ctx).model_dump()
         if policies and only in (None, "policy"):
             gates["policy"] = policy_gate(policies, files).model_dump()
     finally:
@@ -120,7 +117,7 @@ def policy_gate(policies: list[Policy], files: dict[str, str]) -> GateResult:
     from infragen.intent.plan_document import build_plan_document
 
     started = time.perf_counter()
-    tf = {k: v for k, v in files.items() if k.startswith("terraform/")}
+    tf = subset(files, "terraform/")
     try:
         plan_doc = build_plan_document(tf)
     except HclParseError as exc:
@@ -141,7 +138,7 @@ def policy_gate(policies: list[Policy], files: dict[str, str]) -> GateResult:
 
 
 def ctx_dir(ctx: RunContext, files: dict[str, str], prefix: str) -> Path:
-    from infragen.workspace import subset, sync_scratch
+    from infragen.workspace import sync_scratch
 
     return sync_scratch(ctx.workspace / f"check-{prefix}", subset(files, f"{prefix}/")) / prefix
 
