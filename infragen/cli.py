@@ -488,25 +488,21 @@ def graph() -> None:
     typer.echo(mermaid(), nl=False)
 
 
-KNOWN = {
-    "generate",
-    "check",
-    "route",
-    "models",
-    "usage",
-    "doctor",
-    "graph",
-    "resume",
-    "plan",
-    "eval",
-}
+def command_names() -> list[str]:
+    """The subcommands, in the order they are registered (a first word not among them is a request)."""
+    return [c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands]
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: route a bare request to `generate`."""
     args = list(sys.argv[1:] if argv is None else argv)
     first = next((a for a in args if not a.startswith("-")), None)
-    if first is not None and first not in KNOWN and args and args[0] not in ("-h", "--help"):
+    if (
+        first is not None
+        and first not in command_names()
+        and args
+        and args[0] not in ("-h", "--help")
+    ):
         args.insert(0, "generate")
     app(args=args, prog_name="infragen")
 

@@ -15,18 +15,6 @@ from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
-COMMANDS = [
-    "generate",
-    "check",
-    "route",
-    "models",
-    "usage",
-    "doctor",
-    "plan",
-    "eval",
-    "graph",
-    "resume",
-]
 
 # Variables read outside the settings classes (tools look for them directly).
 EXTRA_ENV = [
@@ -46,11 +34,11 @@ EXTRA_ENV = [
 
 
 def cli_section() -> str:
-    from infragen.cli import app
+    from infragen.cli import app, command_names
 
     runner = CliRunner()
     parts = []
-    for args, title in [([], "infragen"), *[([c], f"infragen {c}") for c in COMMANDS]]:
+    for args, title in [([], "infragen"), *[([c], f"infragen {c}") for c in command_names()]]:
         result = runner.invoke(
             app,
             [*args, "--help"],
