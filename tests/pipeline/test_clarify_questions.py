@@ -34,8 +34,7 @@ def test_answers_to_the_parsers_open_choices_shape_the_project(tmp_path):
     providers = result.files["terraform/variables.tf"] + result.files["terraform/providers.tf"]
     assert "eu-west-1" in providers
     assert '"mysql"' in "\n".join(result.files.values())
-    assumptions = json.dumps(result.report)
-    assert f"You answered: {ENGINE_Q} mysql" in assumptions
+    assert f"You answered: {ENGINE_Q} mysql" in result.report["assumptions"]
 
 
 def test_empty_answers_keep_the_defaults(tmp_path):
@@ -58,53 +57,53 @@ def test_without_anyone_to_ask_the_run_never_pauses(tmp_path):
 MODEL_SPEC = {"name": "db", "components": [{"kind": "rds", "count": 1, "options": {}}]}
 
 
+QUESTION = "How many GB of storage?"
+
+
+def run_with_model_question(scripted, tmp_path, clarifier: list[str], **kwargs):
+    """A model run (catalogue off) whose clarifier answers from `clarifier`, in order."""
+    models = scripted(
+        {
+            "clarifier": clarifier,
+            "planner": ["{}"],
+            "architect": ["<<<FILE terraform/main.tf>>>\n<<<END>>>"],
+            "ansible": [""],
+        }
+    )
+    result = generate(
+        "a database for the billing team",
+        output_dir=tmp_path / "out",
+        models=models,
+        settings=RunSettings(catalogue_first=False, max_retries=1),
+        **kwargs,
+    )
+    return models, result
+
+
 def test_model_questions_are_asked_and_answers_sent_back_to_the_clarifier(scripted, tmp_path):
-    with_question = json.dumps({**MODEL_SPEC, "questions": ["How many GB of storage?"]})
+    with_question = json.dumps({**MODEL_SPEC, "questions": [QUESTION]})
     answered = json.dumps(
         {**MODEL_SPEC, "components": [{"kind": "rds", "count": 1, "options": {"storage_gb": 100}}]}
     )
     # the node runs again on resume, so its first call is replayed before the answered one
-    models = scripted(
-        {
-            "clarifier": [with_question, with_question, answered],
-            "planner": ["{}"],
-            "architect": ["<<<FILE terraform/main.tf>>>\n<<<END>>>"],
-            "ansible": [""],
-        }
-    )
-    result = generate(
-        "a database for the billing team",
-        output_dir=tmp_path / "out",
-        models=models,
+    models, result = run_with_model_question(
+        scripted,
+        tmp_path,
+        [with_question, with_question, answered],
         answer_questions=lambda qs: ["100"] * len(qs),
-        settings=RunSettings(catalogue_first=False, max_retries=1),
     )
     last = models.requests["clarifier"][-1]
-    assert "Q: How many GB of storage?\nA: 100" in last.messages[1].content
-    spec = result.report.get("spec") or {}
-    assert "You answered: How many GB of storage? 100" in json.dumps(result.report), spec
+    assert f"Q: {QUESTION}\nA: 100" in last.messages[1].content
+    assert f"You answered: {QUESTION} 100" in result.report["assumptions"]
 
 
 def test_model_questions_without_a_terminal_become_assumptions(scripted, tmp_path):
-    with_question = json.dumps({**MODEL_SPEC, "questions": ["How many GB of storage?"]})
-    models = scripted(
-        {
-            "clarifier": [with_question],
-            "planner": ["{}"],
-            "architect": ["<<<FILE terraform/main.tf>>>\n<<<END>>>"],
-            "ansible": [""],
-        }
-    )
-    result = generate(
-        "a database for the billing team",
-        output_dir=tmp_path / "out",
-        models=models,
-        settings=RunSettings(catalogue_first=False, max_retries=1),
-    )
+    with_question = json.dumps({**MODEL_SPEC, "questions": [QUESTION]})
+    models, result = run_with_model_question(scripted, tmp_path, [with_question])
     assert len(models.requests["clarifier"]) == 1
     assert (
-        "Not asked (non-interactive run), assumed a default: How many GB of storage?"
-        in json.dumps(result.report)
+        f"Not asked (non-interactive run), assumed a default: {QUESTION}"
+        in result.report["assumptions"]
     )
 
 
