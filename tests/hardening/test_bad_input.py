@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FAKE_KEY, assert_no_key, assert_one_line_error, run_cli
+from hardening_support import FAKE_KEY, assert_no_key, assert_one_line_error, run_cli
 
 BAD_REQUESTS = {
     "empty": "",

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import assert_no_key
+from hardening_support import assert_no_key
 
 from infragen.checkpoints import open_checkpointer
 from infragen.graph import compile_graph

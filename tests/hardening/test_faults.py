@@ -13,14 +13,14 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import (
+from fake_chat_server import ChatServer, fail, ok, slow
+from hardening_support import (
     FAKE_KEY,
     INFRAGEN,
     assert_no_key,
     assert_one_line_error,
     subprocess_env,
 )
-from fake_chat_server import ChatServer, fail, ok, slow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pipeline"))
 from test_retry_loop import PLAN, PLAYBOOK, SPEC, scripted_answers  # noqa: E402

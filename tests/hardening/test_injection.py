@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import assert_no_key
+from hardening_support import assert_no_key
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pipeline"))
 from test_retry_loop import FIXED, scripted_answers  # noqa: E402
