@@ -111,11 +111,10 @@ def answers_for(scenario: dict[str, Any], recorded: dict[str, str], catalogue_fi
     answers: dict[str, list[str]] = {"ansible": [recorded["ansible"]]}
     written = [read_answer(name) for name in scenario.get("architect", [])]
     clarifier = [read_answer(n) for n in scenario.get("clarifier", [])] or [recorded["clarifier"]]
+    answers["clarifier"] = clarifier
     if catalogue_first:
-        answers["clarifier"] = clarifier
         answers["architect"] = written
     else:
-        answers["clarifier"] = clarifier
         answers["planner"] = [recorded["planner"]]
         # the model writes the catalogue's part too; a policy fix or a second attempt follows
         first = recorded["architect"]

@@ -23,7 +23,6 @@ from infragen.workspace import write_atomic, write_files
 
 AnswerQuestions = Callable[[list[str]], list[str]]
 """Gets the clarifier's questions, returns one answer each ("" keeps the default)."""
-_DONE = object()
 
 EXIT_CODES = {"passed": 0, "failed": 1, "refused": 2, "error": 3}
 
@@ -144,7 +143,7 @@ def stream_run(
                     )
                 yield "__resume__", dict(snapshot.values)
             pending: Any = graph_input
-            while pending is not _DONE:
+            while True:  # once more after each pause for the clarifier's questions
                 questions = None
                 for chunk in graph.stream(
                     pending, config=config, context=context, stream_mode="updates"
@@ -154,7 +153,9 @@ def stream_run(
                             questions = update[0].value["questions"]
                         else:
                             yield node, update or {}
-                pending = _DONE if questions is None else Command(resume=answer(questions))
+                if questions is None:
+                    break
+                pending = Command(resume=answer(questions))
     finally:
         shutil.rmtree(context.workspace, ignore_errors=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -68,7 +69,7 @@ class LoadedModels:
             return list(self._models)
 
 
-class InProcessBackend:
+class InProcessBackend(ABC):
     """What the llama.cpp and transformers backends share: fail early with an install hint when
     their library is missing, resolve aliases through the registry's [local_models], keep models
     in a `LoadedModels`, and generate one request at a time per backend."""
@@ -96,12 +97,13 @@ class InProcessBackend:
     def from_settings(cls, settings: Any, key: Any = None) -> InProcessBackend:
         return cls(settings)
 
+    @abstractmethod
     def locate(self, name: str) -> object:
         """Cheap check that `name`'s weights are on this machine (raises ConfigError)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _load(self, name: str) -> Any:
-        raise NotImplementedError
+        """Load `name` (called by `LoadedModels`, which keeps at most MODEL_MAX_LOADED)."""
 
     def loaded_model(self, name: str) -> Any:
         """The model, loading it if needed; a model that cannot load is a permanent failure."""
