@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "fixtures" / "routing" / "build_dataset.py"
@@ -91,3 +92,35 @@ def test_committed_dataset_matches_a_rebuild(build, committed):
     if not build.DEFAULT_IAC_EVAL.is_file():
         pytest.skip(f"IaC-Eval source not present: {build.DEFAULT_IAC_EVAL}")
     assert build.build_rows() == committed
+
+
+def _batch(tmp_path, split, row):
+    path = tmp_path / "probe.yaml"
+    path.write_text(yaml.safe_dump({"split": split, "author": "probe", "rows": [row]}))
+    return path
+
+
+def test_batch_rows_must_follow_from_their_components(build, tmp_path):
+    row = {"text": "a queue and a topic", "class": "standard", "components": ["sqs", "sns"]}
+    with pytest.raises(ValueError, match="probe-000: labelled standard, the rules give simple"):
+        build.batch_rows(_batch(tmp_path, "train", row))
+    cued = row | {"class": "complex", "cue": "multi-region"}
+    assert build.batch_rows(_batch(tmp_path, "blind", cued))[0]["split"] == "blind"
+
+
+def test_out_of_scope_batch_rows_need_a_reason_and_no_components(build, tmp_path):
+    row = {"text": "restart the web servers", "class": "out_of_scope", "components": ["ec2"]}
+    with pytest.raises(ValueError, match="out_of_scope"):
+        build.batch_rows(_batch(tmp_path, "train", row | {"why": "live change"}))
+
+
+def test_batch_split_is_train_or_blind(build, tmp_path):
+    row = {"text": "an sqs queue", "class": "simple", "components": ["sqs"]}
+    with pytest.raises(ValueError, match="split must be train or blind"):
+        build.batch_rows(_batch(tmp_path, "heldout", row))
+
+
+def test_blind_rows_are_not_in_training(committed):
+    blind = {r["text"].lower() for r in committed if r["split"] == "blind"}
+    assert len(blind) >= 250
+    assert not blind & {r["text"].lower() for r in committed if r["split"] == "train"}
