@@ -10,11 +10,13 @@ from pydantic import BaseModel, Field
 
 from infragen.router.lexicon import (
     BUILD_VERBS,
+    CHANGE_WORDS,
     COMPILED_COMPONENTS,
     COMPLEX_CUES,
     DESTRUCTIVE,
     INFRA_TERMS,
     LIST_JOINERS,
+    LIVE_REFERENCE,
     QUESTION,
 )
 from infragen.router.route import Route
@@ -34,11 +36,16 @@ class Signals(BaseModel):
     infra_terms: bool = False
     joiners: int = 0  # list joiners (",", "and", "with", ...): how many parts the request strings
     words: int = 0
+    # Read for the embedding stage only: the baseline's rules ignore them.
+    live_reference: bool = False
+    change_words: bool = False
+    question_mark: bool = False
 
     def as_features(self) -> list[float]:
         """A fixed-length vector for the embedding stage (the baseline itself uses no joiners):
-        component count one-hot (0..6+), the flags, then joiners one-hot (0..5+) and two scaled
-        sizes. One-hot rather than a count, so the classifier can learn the 2|3 and 5|6 edges."""
+        component count one-hot (0..6+), the flags, then joiners one-hot (0..5+), two scaled
+        sizes and the live-resource cues. One-hot rather than a count, so the classifier can
+        learn the 2|3 and 5|6 edges."""
         count = min(len(self.components), 6)
         joiners = min(self.joiners, 5)
         return (
@@ -52,6 +59,7 @@ class Signals(BaseModel):
             ]
             + [1.0 if joiners == i else 0.0 for i in range(6)]
             + [min(self.joiners, 8) / 8, min(self.words, 40) / 40]
+            + [float(self.live_reference), float(self.change_words), float(self.question_mark)]
         )
 
 
@@ -72,6 +80,9 @@ def read_signals(request: str) -> Signals:
         infra_terms=bool(INFRA_TERMS.search(text)),
         joiners=len(LIST_JOINERS.findall(text)),
         words=len(text.split()),
+        live_reference=bool(LIVE_REFERENCE.search(text)),
+        change_words=bool(CHANGE_WORDS.search(text)),
+        question_mark="?" in text,
     )
 
 

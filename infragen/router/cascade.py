@@ -67,7 +67,8 @@ class Router:
 
         weights = self._weights
         structure = np.array([s.as_features() for s in signals], dtype=np.float32)
-        features = join_features(self._embedder.encode(texts), structure, weights.signal_scale)
+        embedded = self._embedder.request_features(texts, weights.head_tokens)
+        features = join_features(embedded, structure, weights.signal_scale)
         routes = []
         for row, signal in zip(predict_proba(weights, features), signals, strict=True):
             best = int(row.argmax())
@@ -95,7 +96,7 @@ class Router:
         from infragen.router.classifier import WEIGHTS_FILE, ClassifierWeights
 
         self._weights = ClassifierWeights.load(self._weights_path or WEIGHTS_FILE)
-        self._embedder = self._embedder or Embedder()
+        self._embedder = self._embedder or Embedder(layers=self._weights.layers)
         self._embedder.load()
 
     def _note_fallback(self, route: Route) -> Route:

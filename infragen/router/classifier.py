@@ -25,15 +25,21 @@ class ClassifierWeights(BaseModel):
     # baseline's answer (its count and cue rules are exact where they fire; above 1 = never).
     baseline_accept: dict[str, float]
     signal_scale: float
+    # Added to the class logits before the softmax: fitted so out-of-scope recall reaches its target
+    # on out-of-fold predictions (refusing costs a retyped request; answering chit-chat costs tokens).
+    offsets: dict[str, float] = {}
+    layers: int = 6  # MiniLM encoder layers the features are read from
+    head_tokens: int = 2  # how many opening tokens the second embedding averages
     fitted_on: str = ""
     _arrays: tuple[np.ndarray, np.ndarray] | None = PrivateAttr(default=None)
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """Weights and bias as float32 arrays, converted once rather than on every request."""
+        """Weights and bias (offsets included) as float32 arrays, converted once."""
         if self._arrays is None:
+            offsets = [self.offsets.get(label, 0.0) for label in self.labels]
             self._arrays = (
                 np.asarray(self.weights, dtype=np.float32),
-                np.asarray(self.bias, dtype=np.float32),
+                np.asarray(self.bias, dtype=np.float32) + np.asarray(offsets, dtype=np.float32),
             )
         return self._arrays
 
@@ -46,7 +52,8 @@ class ClassifierWeights(BaseModel):
 
 
 def join_features(embeddings: np.ndarray, signals: np.ndarray, signal_scale: float) -> np.ndarray:
-    """Embeddings say what a request is about; the signals say how many parts it names."""
+    """Embeddings say what a request is about and how it opens; the signals say how many parts
+    it names and whether it points at something that already exists."""
     return np.hstack([embeddings, signals * signal_scale]).astype(np.float32)
 
 

@@ -45,11 +45,15 @@ def limit_blas_threads(threads: int = BLAS_THREADS) -> None:
 
 
 class Embedder:
-    """Mean-pooled, L2-normalised MiniLM embeddings (the sentence-transformers recipe)."""
+    """Mean-pooled, L2-normalised MiniLM embeddings (the sentence-transformers recipe).
+
+    `layers` < 6 runs only the first encoder layers (the router's classifier is fitted on layer 4).
+    """
 
     dimensions = 384
 
-    def __init__(self) -> None:
+    def __init__(self, layers: int = 6) -> None:
+        self.layers = layers
         self._model: Any = None
 
     @property
@@ -65,9 +69,29 @@ class Embedder:
         from infragen.router.minilm import MiniLM
 
         limit_blas_threads()
-        self._model = MiniLM(model_dir(), MAX_TOKENS)
+        self._model = MiniLM(model_dir(), MAX_TOKENS, self.layers)
 
     def encode(self, texts: list[str]) -> Any:
         """Return a float32 numpy array of shape (len(texts), 384)."""
         self.load()
         return self._model.encode(texts)
+
+    def request_features(self, texts: list[str], head_tokens: int) -> Any:
+        """Per text, [whole request, its first `head_tokens` tokens] as two normalised means:
+        shape (len(texts), 768). The opening ("create ...", "why is ...", "bump our ...") is
+        where a request says whether it asks for something new; one pass computes both."""
+        import numpy as np
+
+        from infragen.router.minilm import normalise
+
+        self.load()
+        rows = []
+        for text in texts:
+            states = self._model.hidden(text)
+            body = states[1:-1] if len(states) > 2 else states  # without [CLS] and [SEP]
+            rows.append(
+                np.concatenate(
+                    [normalise(states.mean(axis=0)), normalise(body[:head_tokens].mean(axis=0))]
+                )
+            )
+        return np.stack(rows).astype(np.float32) if rows else np.zeros((0, 768), np.float32)

@@ -108,6 +108,21 @@ LIST_JOINERS = re.compile(
     re.IGNORECASE,
 )
 
+# Features for the learned stage only (the baseline's rules do not read them): a request that points
+# at something that already exists ("our prod db", "the existing vpc") or asks for a change or a
+# diagnosis is usually about a live account, not a new project.
+LIVE_REFERENCE = re.compile(
+    r"\b(my|our|we|existing|prod|production|already|current(ly)?|live"
+    r"|the (prod|production|existing|old))\b",
+    re.IGNORECASE,
+)
+CHANGE_WORDS = re.compile(
+    r"\b(upgrade|resize|increase|bump|change|modify|rotate|restart|reboot|fix|invalidate|migrate"
+    r"|delete|destroy|remove|scale|stop|terminate|debug|troubleshoot|why|error|fails?|failing"
+    r"|broken|slow)\b",
+    re.IGNORECASE,
+)
+
 COMPILED_COMPONENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in COMPONENTS
 )

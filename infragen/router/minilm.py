@@ -61,6 +61,10 @@ def layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarra
     return centred
 
 
+def normalise(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-9)
+
+
 class Layer:
     """One encoder layer; weights transposed once so a call is x @ W + b."""
 
@@ -109,9 +113,13 @@ class Layer:
 
 
 class MiniLM:
-    """Mean-pooled, L2-normalised sentence embeddings (the sentence-transformers recipe)."""
+    """Mean-pooled, L2-normalised sentence embeddings (the sentence-transformers recipe).
 
-    def __init__(self, model_dir: Path, max_tokens: int) -> None:
+    `layers` runs only the first N encoder layers: a classifier fitted on top of layer 4 routes as
+    well as one on layer 6 (fixtures/routing/README.md) at two thirds of the cost.
+    """
+
+    def __init__(self, model_dir: Path, max_tokens: int, layers: int = LAYERS) -> None:
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
@@ -128,15 +136,18 @@ class MiniLM:
             tensors["embeddings.LayerNorm.weight"].astype(np.float32),
             tensors["embeddings.LayerNorm.bias"].astype(np.float32),
         )
-        self.layers = [Layer(tensors, i) for i in range(LAYERS)]
+        self.layers = [Layer(tensors, i) for i in range(layers)]
 
-    def embed(self, text: str) -> np.ndarray:
+    def hidden(self, text: str) -> np.ndarray:
+        """The token states, [CLS] and [SEP] included: shape (tokens, 384)."""
         ids = self.tokenizer.encode(text).ids
         x = layer_norm(self.words[ids] + self.positions[: len(ids)], *self.norm)
         for layer in self.layers:
             x = layer(x)
-        pooled = x.mean(axis=0)
-        return pooled / max(float(np.linalg.norm(pooled)), 1e-9)
+        return x
+
+    def embed(self, text: str) -> np.ndarray:
+        return normalise(self.hidden(text).mean(axis=0))
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """One text at a time: no padding, so each costs only its own length."""

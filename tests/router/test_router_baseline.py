@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from infragen.router import Route, Router, baseline_route, read_signals, tier_for
+from infragen.router.baseline import classify_signals
 from infragen.router.classifier import ClassifierWeights
 from infragen.router.dataset import load_examples
 from infragen.router.evaluation import evaluate, score
@@ -38,7 +39,19 @@ def test_baseline_routes_clear_requests(request_text, klass, tier):
 def test_signals_count_distinct_components_not_repeats():
     signals = read_signals("two ec2 instances and three more ec2 instances")
     assert signals.components == ["ec2"]
-    assert len(signals.as_features()) == 20
+    assert len(signals.as_features()) == 23
+
+
+def test_live_resource_cues_feed_the_learned_stage_not_the_rules():
+    live = read_signals("bump our prod db to r6g.xlarge?")
+    assert (live.live_reference, live.change_words, live.question_mark) == (True, True, True)
+    assert live.as_features()[-3:] == [1.0, 1.0, 1.0]
+    fresh = read_signals("create a postgres database")
+    assert fresh.as_features()[-3:] == [0.0, 0.0, 0.0]
+    # The baseline's rules ignore the cues: same route with or without them.
+    assert classify_signals(live.model_copy(update={"live_reference": False})) == classify_signals(
+        live
+    )
 
 
 def test_signals_count_list_joiners_without_knowing_the_services():
@@ -87,12 +100,12 @@ class ZeroEmbedder:
     def load(self) -> None:
         return None
 
-    def encode(self, texts):
-        return np.zeros((len(texts), 384), dtype=np.float32)
+    def request_features(self, texts, head_tokens):
+        return np.zeros((len(texts), 768), dtype=np.float32)
 
 
 def _undecided_weights(tmp_path):
-    features = 384 + len(read_signals("x").as_features())
+    features = 768 + len(read_signals("x").as_features())
     weights = ClassifierWeights(
         labels=list(LABELS),
         weights=np.zeros((features, 4)).tolist(),
@@ -142,8 +155,9 @@ def test_baseline_answers_alone_only_where_its_class_is_trusted(tmp_path):
 def test_dataset_is_large_labelled_and_split():
     rows = load_examples()
     assert len(rows) >= 200 and len({r.id for r in rows}) == len(rows)
-    for split in ("train", "heldout"):
+    for split in ("train", "heldout", "blind"):
         assert {r.label for r in rows if r.split == split} == set(LABELS)
+    assert sum(r.split == "blind" for r in rows) >= 250
     assert sum(r.label == "out_of_scope" for r in rows) >= 60
 
 

@@ -1,4 +1,4 @@
-"""The cascade with the real MiniLM model on the held-out split. Skipped without the router extra.
+"""The cascade with the real MiniLM model on the held-out splits. Skipped without the router extra.
 
 The model loads once per session (the `cascade` fixture). Figures measured on this 2-core CPU are
 in the docstrings; the assertions guard them with a small margin.
@@ -24,6 +24,12 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="session")
+def blind():
+    """Written after the lexicon was frozen, by annotators who never saw it or the router."""
+    return load_examples("blind")
+
+
+@pytest.fixture(scope="session")
 def heldout():
     return load_examples("heldout")
 
@@ -36,36 +42,41 @@ def router():
 
 
 @pytest.fixture(scope="session")
-def cascade(router, heldout):
-    return evaluate("cascade", router.route, heldout)
+def cascade(router, blind):
+    return evaluate("cascade", router.route, blind)
 
 
 @pytest.fixture(scope="session")
-def baseline(heldout):
-    return evaluate("baseline", baseline_route, heldout)
+def baseline(blind):
+    return evaluate("baseline", baseline_route, blind)
 
 
-def test_cascade_uses_both_stages(cascade):
-    assert cascade.stages.get("embedding", 0) > 0 and cascade.stages.get("baseline", 0) > 0
+def test_cascade_uses_the_embedding_stage(cascade):
+    assert cascade.stages.get("embedding", 0) > 0
 
 
-def test_cascade_accuracy_keeps_its_measured_floor(cascade):
-    """Measured: cascade 0.828, baseline 0.848 (151 held-out requests). A regression guard only:
-    the embedding stage does not beat the baseline here (see test_cascade_meets_issue_targets)."""
-    assert cascade.accuracy >= 0.81
-    assert cascade.per_class["complex"].recall >= 0.85
-
-
-def test_cascade_out_of_scope_recall_keeps_its_measured_floor(cascade):
-    """Measured: 0.830 (39 of 47); requests to change live resources are most of the misses."""
-    assert cascade.per_class["out_of_scope"].recall >= 0.80
-
-
-@pytest.mark.xfail(strict=True, reason="issue 7 targets not met: see fixtures/routing/README.md")
-def test_cascade_meets_issue_targets(cascade, baseline):
-    assert cascade.accuracy >= 0.90
+def test_cascade_beats_the_baseline_by_ten_points_on_the_blind_split(cascade, baseline):
+    """Issue 7. Measured on 299 blind rows: cascade 0.840, baseline 0.706 (+13.4 points)."""
     assert cascade.accuracy - baseline.accuracy >= 0.10
+
+
+def test_cascade_out_of_scope_recall_on_the_blind_split(cascade):
+    """Issue 7 asks >= 0.95. Measured 0.989 (87 of 88): the live-resource cues and the opening
+    tokens' embedding catch "bump our prod db to ..." requests the word lists missed."""
     assert cascade.per_class["out_of_scope"].recall >= 0.95
+
+
+def test_cascade_on_the_earlier_split_keeps_its_measured_floor(router, heldout):
+    """Measured: cascade 0.894, baseline 0.848 on the 151 earlier held-out rows (the lexicon was
+    written beside them, so the baseline is at its best there). A regression guard."""
+    result = evaluate("cascade", router.route, heldout)
+    assert result.accuracy >= 0.87
+    assert result.per_class["out_of_scope"].recall >= 0.95
+
+
+@pytest.mark.xfail(strict=True, reason="issue 7: 0.840 on the blind split, target 0.90")
+def test_cascade_reaches_ninety_percent_on_the_blind_split(cascade):
+    assert cascade.accuracy >= 0.90
 
 
 def test_route_many_matches_route_one_by_one(router, heldout):
@@ -81,12 +92,12 @@ def test_module_level_route_uses_embeddings():
 @pytest.mark.skipif(
     importlib.util.find_spec("transformers") is None, reason="transformers not installed"
 )
-def test_numpy_forward_matches_transformers(router):
-    """The numpy MiniLM is the same function as the reference BertModel + mean pooling."""
+def test_numpy_forward_matches_transformers():
+    """The numpy MiniLM (all six layers) is the reference BertModel + mean pooling."""
     import torch
     from transformers import AutoModel, AutoTokenizer
 
-    from infragen.router.embedding import model_dir
+    from infragen.router.embedding import Embedder, model_dir
 
     texts = ["an s3 bucket", "vpc, subnets and an rds postgres database with a security group"]
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir()))
@@ -96,7 +107,7 @@ def test_numpy_forward_matches_transformers(router):
         hidden = model(**batch).last_hidden_state
     mask = batch["attention_mask"].unsqueeze(-1).float()
     reference = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=1)
-    ours = router._embedder.encode(texts)
+    ours = Embedder().encode(texts)
     assert np.abs(ours - reference.numpy()).max() < 1e-5
 
 
