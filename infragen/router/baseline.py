@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from infragen.router.lexicon import (
     BUILD_VERBS,
+    CHANGE_START,
     CHANGE_WORDS,
     COMPILED_COMPONENTS,
     COMPLEX_CUES,
@@ -40,6 +41,7 @@ class Signals(BaseModel):
     live_reference: bool = False
     change_words: bool = False
     question_mark: bool = False
+    live_action: bool = False  # opens with a change verb and points at something that exists
 
     def as_features(self) -> list[float]:
         """A fixed-length vector for the embedding stage (the baseline itself uses no joiners):
@@ -60,6 +62,7 @@ class Signals(BaseModel):
             + [1.0 if joiners == i else 0.0 for i in range(6)]
             + [min(self.joiners, 8) / 8, min(self.words, 40) / 40]
             + [float(self.live_reference), float(self.change_words), float(self.question_mark)]
+            + [float(self.live_action)]
         )
 
 
@@ -83,6 +86,7 @@ def read_signals(request: str) -> Signals:
         live_reference=bool(LIVE_REFERENCE.search(text)),
         change_words=bool(CHANGE_WORDS.search(text)),
         question_mark="?" in text,
+        live_action=bool(CHANGE_START.search(text) and LIVE_REFERENCE.search(text)),
     )
 
 

@@ -2,6 +2,8 @@
 
 Each component pattern is matched in order and its match is blanked out before the next one runs,
 so specific phrases ("rds instance", "load balancer") are consumed before generic ones ("instance").
+A kind is one component as fixtures/routing/README.md counts them (an alarm and a log group are
+two; a bucket's policy is the bucket), so the number of kinds found is the request's size.
 """
 
 from __future__ import annotations
@@ -10,66 +12,141 @@ import re
 
 COMPONENTS: tuple[tuple[str, str], ...] = (
     ("cloudfront", r"cloud ?front|\bcdn\b|distribution"),
-    ("waf", r"\bwaf\b|web acl"),
-    ("route53", r"route ?_?53|hosted zone|dns record|\bzone\b|resolver"),
-    ("acm", r"\bacm\b|certificate"),
-    ("rds", r"\brds\b|aurora|postgres(ql)?|mysql|mariadb|sql ?server|\bdb\b|db_instance|database"),
-    ("dynamodb", r"dynamo ?db|\bdax\b|\btable\b"),
-    ("elasticache", r"elasticache|redis|memcached"),
-    ("opensearch", r"opensearch|elasticsearch|kibana"),
-    ("redshift", r"redshift"),
+    ("waf", r"\bwaf\b|web acl|web application firewall"),
+    ("acm", r"\bacm\b|certificates?|\bcerts?\b|\btls\b|\bssl\b"),
     ("neptune", r"neptune"),
-    ("alb", r"load ?balancer|\b[an]lb\b|\belb\b|target groups?|listener"),
+    (
+        "rds",
+        r"(db|database|rds) instances?|\brds\b|aurora|postgres(ql)?|mysql|mariadb|sql ?server"
+        r"|\bdb\b|db_instance"
+        r"|relational database|database",
+    ),
+    ("route_table", r"route tables?"),
+    ("dax", r"\bdax\b"),
+    ("glue", r"\bglue\b|crawler|data catalog|etl jobs?"),
+    ("athena", r"athena"),
+    ("lake_formation", r"lake formation"),
+    ("dynamodb", r"dynamo ?db|dynamo|\bnosql\b|key[/ -]value|\btables?\b"),
+    ("elasticache", r"elasticache|redis|memcached|valkey"),
+    ("opensearch", r"opensearch|elasticsearch|kibana"),
+    ("redshift", r"redshift|data warehouse"),
+    ("load_balancer", r"load ?balancers?|\b[an]lb\b|\belb\b|target groups?|listeners?"),
     ("autoscaling", r"auto ?scaling|\basg\b|launch template"),
-    ("eks", r"\beks\b|kubernetes|node ?group|fargate profile|karpenter"),
-    ("ecs", r"\becs\b|fargate|task definition|container service"),
-    ("ecr", r"\becr\b|container registry"),
-    ("beanstalk", r"beanstalk"),
+    ("eks", r"\beks\b|kubernetes|node ?groups?|fargate profile|karpenter"),
+    ("ecs", r"\becs\b|fargate|task definitions?|container service"),
+    (
+        "ecr",
+        r"\becr\b|container registry|docker (image )?(registry|repo(sitory)?)|docker images?"
+        r"|image (registry|repo(sitory)?)",
+    ),
+    ("elastic_beanstalk", r"beanstalk"),
     ("lightsail", r"lightsail"),
-    ("lambda", r"lambda|serverless function"),
-    ("api_gateway", r"api ?gateway|rest api|http api|\bapi\b"),
     ("step_functions", r"step ?functions?|state machine"),
-    ("eventbridge", r"eventbridge|event rule|cloudwatch events?|schedule|cron|every \d+ minutes"),
-    ("sqs", r"\bsqs\b|queue"),
-    ("sns", r"\bsns\b|topic|notification"),
-    ("kinesis", r"kinesis|firehose|data stream"),
+    ("sagemaker", r"sagemaker( \w+)?( endpoint)?|notebook"),
+    ("vpc_endpoint", r"vpc endpoints?|privatelink|interface endpoints?|gateway endpoints?"),
+    ("transfer_family", r"transfer family|\bsftp\b( endpoint| server)?"),
+    ("lambda", r"lambda|serverless functions?|\bfunctions?\b"),
+    (
+        "api_gateway",
+        r"api ?gateway|api gw|rest api|http api|websocket api|\b(an|a|public) api\b"
+        r"|https? endpoints?|\bendpoints?\b|webhooks?",
+    ),
+    (
+        "backup",
+        r"aws backup|backup (plans?|vaults?)|(daily|nightly|hourly|weekly) (backups?|snapshots?)"
+        r"|backups?|snapshots?",
+    ),
+    (
+        "eventbridge",
+        r"eventbridge|event rule|cloudwatch events?|schedule|cron|timer|nightly|hourly|daily"
+        r"|weekly|every (night|day|hour|week|morning|monday|\d+ ?(min|minutes|hours?))",
+    ),
+    ("sqs", r"\bsqs\b|queues?"),
+    (
+        "sns",
+        r"\bsns\b|topic|notifications?|email subscriptions?|\bsms\b|\btexts?\b"
+        r"|text messages?",
+    ),
+    ("ses", r"\bses\b|simple email|e-?mails?\b|\bmail\b"),
+    ("kinesis_analytics", r"kinesis (v2 )?(data )?analytics|\bflink\b"),
+    ("firehose", r"(kinesis )?(data )?firehose|delivery stream"),
+    ("kinesis", r"kinesis|data streams?|event streams?|\ba stream\b"),
     ("msk", r"\bmsk\b|kafka"),
-    ("glue", r"\bglue\b|crawler|data catalog|athena|lake formation"),
-    ("sagemaker", r"sagemaker|notebook"),
-    ("cognito", r"cognito|user pool"),
-    ("iam", r"\biam\b|role|polic(y|ies)|instance profile|permission"),
-    ("kms", r"\bkms\b|encryption key|\bkey\b"),
-    ("secrets", r"secrets? manager|\bsecret\b|parameter store|password"),
-    ("cloudwatch", r"cloudwatch|log group|log stream|alarm|dashboard|logging|logs?\b"),
-    ("cloudtrail", r"cloudtrail|audit log|config rules?|\baws config\b|guardduty|security hub"),
-    ("s3", r"\bs3\b|bucket|glacier|object storage|storage|backups?"),
-    ("efs", r"\befs\b|file ?system|\bebs\b|volume|\bdisk\b"),
-    ("nat", r"nat gateway|\bnat\b|elastic ip|\beip\b"),
-    ("igw", r"internet gateway|\bigw\b|egress-only"),
-    ("vpn", r"\bvpn\b|customer gateway|transit gateway|direct connect|vpc endpoint|peering"),
-    ("route_table", r"route tables?|routes?\b"),
+    (
+        "cognito",
+        r"cognito|user pool|e-?mail verification|log ?ins?\b|sign[- ]?in\b|authentication",
+    ),
+    (
+        "iam",
+        r"\biam\b|\broles?\b|(?<!bucket )(?<!access )(?<!scaling )(?<!lifecycle )polic(y|ies)"
+        r"|instance profile|permissions?",
+    ),
+    ("kms", r"\bkms\b|encryption keys?|customer[- ]managed keys?|\bcmk\b"),
+    ("secrets", r"secrets? manager|\bsecrets?\b|parameter store|passwords?"),
+    ("cloudwatch_alarm", r"(cloudwatch )?(metric )?alarms?|alert (me|us|when|if)"),
+    ("cloudwatch_dashboard", r"dashboards?"),
+    ("cloudtrail", r"cloudtrail|audit (logs?|trail)|\btrail\b"),
+    ("config", r"aws config|config rules?|config recorder|conformance packs?"),
+    ("guardduty", r"guard ?duty"),
+    ("security_hub", r"security hub"),
+    ("cloudwatch_logs", r"cloudwatch|log groups?|log streams?|logging"),
+    ("glacier", r"(s3 )?glacier( vaults?)?"),
+    (
+        "s3",
+        r"\bs3\b|buckets?|(object|cold|file) storage|uploads?|uploaded|avatars?|\bpics\b|photos"
+        r"|videos|static (site|website|hosting)",
+    ),
+    ("efs", r"\befs\b|file ?systems?|\bnfs\b|shared (network )?(file|drive)"),
+    ("ebs", r"\bebs\b|volumes?|\bdisks?\b"),
+    ("nat_gateway", r"nat gateways?|\bnat\b"),
+    ("eip", r"elastic ips?|\beips?\b|static (public )?ips?"),
+    ("egress_only_gateway", r"egress-only( internet gateway)?"),
+    ("internet_gateway", r"internet gateways?|\bigw\b"),
+    ("transit_gateway", r"transit gateway"),
+    ("vpc_peering", r"peering"),
+    ("vpn", r"\bvpn\b|customer gateway|virtual private gateway|direct connect"),
+    ("route53", r"route ?_?53|hosted zones?|\bdns\b|resolver|(private|public|dns) zones?"),
     ("subnet", r"subnets?"),
-    ("security_group", r"security groups?|firewall|\bnacl\b|network acl|ingress|egress"),
+    ("network_acl", r"\bnacls?\b|network acls?"),
+    ("security_group", r"security groups?|firewall|\bsgs?\b|ingress|egress"),
     ("vpc", r"\bvpcs?\b|virtual private cloud|network\b"),
+    ("key_pair", r"key ?pairs?"),
     (
         "ec2",
-        r"\bec2\b|\binstances?\b|virtual machines?|\bvms?\b|servers?\b|\bbox\b|bastion|key ?pair|wordpress",
+        r"\bec2\b|\binstances?\b|virtual machines?|\bvms?\b|servers?\b|\bbox\b|bastion"
+        r"|wordpress",
     ),
-    ("cicd", r"codebuild|codepipeline|codecommit|codedeploy|pipeline"),
-    (
-        "other_service",
-        r"transfer family|\bsftp\b|mediaconvert|quicksight|global accelerator"
-        r"|amazon connect|aws_connect|organization|\bsso\b|\bscps?\b",
-    ),
+    ("codepipeline", r"codepipeline|(ci/?cd|deploy(ment)?|release|code) pipeline"),
+    ("codebuild", r"codebuild|build (step|project|stage)s?"),
+    ("codecommit", r"codecommit"),
+    ("codedeploy", r"codedeploy"),
+    ("mediaconvert", r"mediaconvert|transcod(e|ed|ing)"),
+    ("rekognition", r"rekognition"),
+    ("iot_core", r"iot core|\bmqtt\b"),
+    ("lex", r"\blex\b|chat ?bot"),
+    ("quicksight", r"quicksight"),
+    ("global_accelerator", r"global accelerator"),
+    ("connect", r"amazon connect|aws_connect|contact cent(er|re)|call cent(er|re)"),
+    ("organizations", r"organizations?\b|\bscps?\b|\bsso\b|identity center"),
 )
 
 # The class definition itself: any of these makes a request complex whatever its size.
 COMPLEX_CUES = re.compile(
-    r"high(ly)?[ -]?availab|\bha\b|multi[- ]?az\b|(two|three|multiple|\d) (azs|availability zones)"
-    r"|across (\w+ )?(azs|availability zones|regions)|multi[- ]?(region|account)|cross[- ]region"
-    r"|two regions|replicas? in|global (table|database)|geo[- ]redundant|active[- ](active|passive)"
+    r"high(ly)?[ -]?availab|\bha\b|multi[- ]?az\b"
+    r"|(two|three|multiple|several|different|separate|\d) (different )?(azs|availability zones"
+    r"|zones|regions|data ?cent(er|re)s)"
+    r"|across (\w+ )?(azs|availability zones|zones|regions)|multi[- ]?(region|account)"
+    r"|cross[- ]region|(another|second|other|secondary|backup|dr|different|separate) region"
+    r"|both [a-z]{2}-[a-z]+-\d|replicat\w* (in)?to (\w+ )?[a-z]{2}-[a-z]+-\d"
+    r"|replicas? (over )?in|(zones?|azs?|regions?) (has|have) an outage|(and|,) (data|db) (tiers|layers)"
+    r"|global (table|database)|geo[- ]redundant|active[- ](active|passive)"
+    r"|\b(az|availability zone|zone|region|data ?cent(er|re))s? (fails|failure|goes down|outage"
+    r"|is lost|dies|is down|goes away)|(one|an|a whole|the whole|a single) (az|availability zone"
+    r"|zone|region|data ?cent(er|re)) (fails|goes down|dies|is lost|has an outage)"
+    r"|single point of failure|(warm|hot) standby|pilot light|\brpo\b|\brto\b"
     r"|failover|fault[- ]tolerant|resilien|disaster recovery|\bdr\b|(three|3|multi|n)[- ]tier"
-    r"|production[- ]grade|hipaa|pci|soc ?2|gdpr|fedramp|cis benchmark|compliance|compliant"
+    r"|(web|app|application|data|db|database|presentation) (tier|layer)s?\b.{0,40}\b(tier|layer)s?\b"
+    r"|production[- ]grade|hipaa|pci|soc ?2|gdpr|fedramp|\bcis\b|compliance|compliant"
     r"|landing zone|zero downtime|blue[ /-]green|entire region",
     re.IGNORECASE,
 )
@@ -114,6 +191,15 @@ LIST_JOINERS = re.compile(
 LIVE_REFERENCE = re.compile(
     r"\b(my|our|we|existing|prod|production|already|current(ly)?|live"
     r"|the (prod|production|existing|old))\b",
+    re.IGNORECASE,
+)
+# A request that opens with a change verb and points at something that exists ("attach an elastic ip
+# to my existing instance", "open 5432 on the analytics db security group for my laptop").
+CHANGE_START = re.compile(
+    r"^\s*(please |pls |can you |could you )?(attach|open|close|promote|block|snapshot|add|bump"
+    r"|switch|increase|decrease|update|upgrade|resize|rotate|renew|enable|disable|turn (on|off)"
+    r"|move|rename|tag|grant|revoke|change|modify|restore|roll ?back|patch|apply|invalidate|purge"
+    r"|clean ?up|fix|debug|set)\b",
     re.IGNORECASE,
 )
 CHANGE_WORDS = re.compile(

@@ -56,8 +56,13 @@ def test_cascade_uses_the_embedding_stage(cascade):
 
 
 def test_cascade_beats_the_baseline_by_ten_points_on_the_blind_split(cascade, baseline):
-    """Issue 7. Measured on 299 blind rows: cascade 0.840, baseline 0.706 (+13.4 points)."""
+    """Issue 7. Measured on 299 blind rows: cascade 0.930, baseline 0.803 (+12.7 points)."""
     assert cascade.accuracy - baseline.accuracy >= 0.10
+
+
+def test_cascade_reaches_ninety_percent_on_the_blind_split(cascade):
+    """Issue 7. Measured 0.930 (278 of 299); most misses are simple/standard/complex edges."""
+    assert cascade.accuracy >= 0.90
 
 
 def test_cascade_out_of_scope_recall_on_the_blind_split(cascade):
@@ -67,16 +72,11 @@ def test_cascade_out_of_scope_recall_on_the_blind_split(cascade):
 
 
 def test_cascade_on_the_earlier_split_keeps_its_measured_floor(router, heldout):
-    """Measured: cascade 0.894, baseline 0.848 on the 151 earlier held-out rows (the lexicon was
+    """Measured: cascade 0.940, baseline 0.887 on the 151 earlier held-out rows (the lexicon was
     written beside them, so the baseline is at its best there). A regression guard."""
     result = evaluate("cascade", router.route, heldout)
-    assert result.accuracy >= 0.87
+    assert result.accuracy >= 0.91
     assert result.per_class["out_of_scope"].recall >= 0.95
-
-
-@pytest.mark.xfail(strict=True, reason="issue 7: 0.840 on the blind split, target 0.90")
-def test_cascade_reaches_ninety_percent_on_the_blind_split(cascade):
-    assert cascade.accuracy >= 0.90
 
 
 def test_route_many_matches_route_one_by_one(router, heldout):
