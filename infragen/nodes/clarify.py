@@ -40,6 +40,18 @@ def classify(request: str, *, offline: bool) -> dict[str, Any]:
     return route(request, use_embeddings=not offline).model_dump(mode="json")
 
 
+# The router refuses on its own only when it is sure; below this the clarifier model (a lightweight
+# call) reads the request and may still refuse it, so a terse real request is not turned away.
+REFUSE_AT = 0.8
+REPHRASE = (
+    'if you meant to build something, say what to create (e.g. "create an s3 bucket for ...")'
+)
+
+
+def refuses(routed: dict[str, Any]) -> bool:
+    return routed["class"] == "out_of_scope" and routed["confidence"] >= REFUSE_AT
+
+
 # Defaults the parser picks that a person may want to choose: assumption marker -> question.
 OPEN_CHOICES = {
     "(no region named)": "Which AWS region? (default us-east-1)",
@@ -92,9 +104,12 @@ def clarify(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     ctx = context_of(runtime)
     request = state["request"]
     routed = classify(request, offline=ctx.settings.offline)
-    if routed["class"] == "out_of_scope" and not ctx.settings.offline:
+    if refuses(routed) and not ctx.settings.offline:
         # refused before any token is spent; offline runs let the deterministic parser decide
-        return {"route": routed, "refusal": f"not an infrastructure request ({routed['reason']})"}
+        return {
+            "route": routed,
+            "refusal": f"not an infrastructure request ({routed['reason']}); {REPHRASE}",
+        }
     spec, call = read_request(ctx, request, [])
     calls = [call]
     questions = list(dict.fromkeys([*spec.questions, *open_choices(spec)]))
