@@ -329,9 +329,27 @@ def route(
     baseline_only: Annotated[
         bool, typer.Option("--baseline", help="Keyword baseline only (no embedding model).")
     ] = False,
+    judge: Annotated[
+        bool,
+        typer.Option(
+            "--judge",
+            help="Ask the lightweight model about uncertain routes and those under --judge-below "
+            "(spends tokens; with no key the keyword rules answer).",
+        ),
+    ] = False,
+    judge_below: Annotated[
+        float | None,
+        typer.Option(
+            "--judge-below",
+            min=0.0,
+            max=1.01,
+            help="Confidence under which --judge asks (default 0.6).",
+        ),
+    ] = None,
 ) -> None:
     """Classify requests as simple | standard | complex | out_of_scope and pick the architect tier."""
     from infragen.router import Router
+    from infragen.router.judge import JUDGE_BELOW, model_judge
 
     if (request is None) == (file is None):
         fail(
@@ -348,7 +366,17 @@ def route(
             line.strip() for line in file.read_text(encoding="utf-8").splitlines() if line.strip()
         ]
     )
-    router = Router(use_embeddings=not baseline_only)
+    if judge:
+        from infragen.context import build_models
+        from infragen.settings import RunSettings
+
+        router = Router(
+            use_embeddings=not baseline_only,
+            judge=model_judge(build_models(RunSettings())),
+            judge_below=JUDGE_BELOW if judge_below is None else judge_below,
+        )
+    else:
+        router = Router(use_embeddings=not baseline_only)
     for text, result in zip(lines, router.route_many(lines), strict=True):
         record = result.model_dump(mode="json", include={"klass", "tier", "confidence", "reason"})
         if file is not None:

@@ -3,8 +3,9 @@
 The baseline answers alone when it is sure (its confidence reaches the `baseline_accept` fitted for
 the class it chose).
 Otherwise the embedding classifier decides; a top probability under its class's fitted threshold
-becomes "uncertain", which routes to the standard tier. A judge (for example an LLM call) may be
-given to settle uncertain cases; it returns a Route or None to keep the cascade's answer.
+becomes "uncertain", which routes to the standard tier. A judge (for example an LLM call,
+`infragen.router.judge`) may be given to settle uncertain cases and those under `judge_below`; it
+returns a Route or None to keep the cascade's answer.
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ class Router:
         *,
         use_embeddings: bool = True,
         judge: Judge | None = None,
+        judge_below: float = 0.0,
         weights_path: Path | None = None,
         embedder: Embedder | None = None,
     ) -> None:
         self._judge = judge
+        self._judge_below = judge_below  # a judge also sees routes under this confidence
         self._weights_path = weights_path
         self._embedder = embedder
         self._weights: Any = None
@@ -50,14 +53,16 @@ class Router:
         signals = [read_signals(text) for text in requests]
         routes = [classify_signals(s) for s in signals]
         if not self.use_embeddings:
-            return [self._note_fallback(r) for r in routes]
-        self._load()
-        accept = self._weights.baseline_accept
-        pending = [i for i, r in enumerate(routes) if r.confidence < accept.get(r.klass, 1.01)]
-        if pending:
-            decided = self._classify([requests[i] for i in pending], [signals[i] for i in pending])
-            for index, route in zip(pending, decided, strict=True):
-                routes[index] = route
+            routes = [self._note_fallback(r) for r in routes]
+        else:
+            self._load()
+            accept = self._weights.baseline_accept
+            pending = [i for i, r in enumerate(routes) if r.confidence < accept.get(r.klass, 1.01)]
+            if pending:
+                texts = [requests[i] for i in pending]
+                decided = self._classify(texts, [signals[i] for i in pending])
+                for index, route in zip(pending, decided, strict=True):
+                    routes[index] = route
         return [self._ask_judge(text, r) for text, r in zip(requests, routes, strict=True)]
 
     def _classify(self, texts: list[str], signals: list[Signals]) -> list[Route]:
@@ -83,7 +88,9 @@ class Router:
         return routes
 
     def _ask_judge(self, request: str, route: Route) -> Route:
-        if self._judge is None or route.klass != "uncertain":
+        if self._judge is None:
+            return route
+        if route.klass != "uncertain" and route.confidence >= self._judge_below:
             return route
         verdict = self._judge(request, route)
         if verdict is None:

@@ -10,9 +10,10 @@ import tiktoken
 from infragen.domain import Finding, GateResult
 from infragen.feedback import build_feedback
 from infragen.prompting import render_messages, template_names
+from infragen.router import Route
 
 # System-prompt ceilings (the user part carries the request/plan/code and is measured separately).
-CEILINGS = {"clarifier": 250, "planner": 300, "architect": 700, "ansible": 250}
+CEILINGS = {"clarifier": 250, "planner": 300, "architect": 700, "ansible": 250, "route_judge": 250}
 FEEDBACK_CEILING = 400
 KINDS = [
     "vpc",
@@ -49,6 +50,10 @@ def sample_context(name: str) -> dict:
         "architect": {"plan": plan, "files": {}, "feedback": ""},
         "ansible": {"plan": plan, "outputs": ["ansible_inventory", "db_endpoint"]},
         "feedback": {"attempt": 1, "gates": []},
+        "route_judge": {
+            "request": "send customers an email receipt after checkout",
+            "current": Route.of("uncertain", 0.41, "embedding: unsure", "embedding"),
+        },
     }[name]
 
 

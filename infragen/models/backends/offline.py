@@ -42,6 +42,11 @@ class OfflineBackend:
         if request.task == "ansible":
             plan = Plan.model_validate(payload["plan"])
             return format_files(blueprints.render_ansible(plan))
+        if request.task == "route_judge":  # the keyword rules are the deterministic judge
+            from infragen.router import baseline_route
+
+            verdict = baseline_route(payload["request"])
+            return verdict.model_dump_json(include={"klass", "confidence", "reason"})
         raise BackendCallError(
             "unsupported", f"offline backend has no answer for task {request.task!r}"
         )
