@@ -66,3 +66,28 @@ class ScriptedModels:
 @pytest.fixture
 def scripted():
     return ScriptedModels
+
+
+@pytest.fixture
+def scripted_run(scripted, tmp_path):
+    """A model run (catalogue off, one attempt) whose clarifier answers from `clarifier`, in
+    order; returns (models, result)."""
+    from infragen.api import generate
+    from infragen.settings import RunSettings
+
+    def run(request: str, clarifier: list[str], **kwargs):
+        models = scripted(
+            {
+                "clarifier": clarifier,
+                "planner": ["{}"],
+                "architect": ["<<<FILE terraform/main.tf>>>\n<<<END>>>"],
+                "ansible": [""],
+            }
+        )
+        settings = RunSettings(catalogue_first=False, max_retries=1)
+        result = generate(
+            request, output_dir=tmp_path / "out", models=models, settings=settings, **kwargs
+        )
+        return models, result
+
+    return run

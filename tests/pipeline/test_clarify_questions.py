@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 from infragen.api import generate
-from infragen.settings import RunSettings
 
 REGION_Q = "Which AWS region? (default us-east-1)"
 ENGINE_Q = "Which database engine, postgres or mysql? (default postgres)"
@@ -60,35 +59,17 @@ MODEL_SPEC = {"name": "db", "components": [{"kind": "rds", "count": 1, "options"
 QUESTION = "How many GB of storage?"
 
 
-def run_with_model_question(scripted, tmp_path, clarifier: list[str], **kwargs):
-    """A model run (catalogue off) whose clarifier answers from `clarifier`, in order."""
-    models = scripted(
-        {
-            "clarifier": clarifier,
-            "planner": ["{}"],
-            "architect": ["<<<FILE terraform/main.tf>>>\n<<<END>>>"],
-            "ansible": [""],
-        }
-    )
-    result = generate(
-        "a database for the billing team",
-        output_dir=tmp_path / "out",
-        models=models,
-        settings=RunSettings(catalogue_first=False, max_retries=1),
-        **kwargs,
-    )
-    return models, result
+BILLING_DB = "a database for the billing team"
 
 
-def test_model_questions_are_asked_and_answers_sent_back_to_the_clarifier(scripted, tmp_path):
+def test_model_questions_are_asked_and_answers_sent_back_to_the_clarifier(scripted_run):
     with_question = json.dumps({**MODEL_SPEC, "questions": [QUESTION]})
     answered = json.dumps(
         {**MODEL_SPEC, "components": [{"kind": "rds", "count": 1, "options": {"storage_gb": 100}}]}
     )
     # the node runs again on resume, so its first call is replayed before the answered one
-    models, result = run_with_model_question(
-        scripted,
-        tmp_path,
+    models, result = scripted_run(
+        BILLING_DB,
         [with_question, with_question, answered],
         answer_questions=lambda qs: ["100"] * len(qs),
     )
@@ -97,9 +78,9 @@ def test_model_questions_are_asked_and_answers_sent_back_to_the_clarifier(script
     assert f"You answered: {QUESTION} 100" in result.report["assumptions"]
 
 
-def test_model_questions_without_a_terminal_become_assumptions(scripted, tmp_path):
+def test_model_questions_without_a_terminal_become_assumptions(scripted_run):
     with_question = json.dumps({**MODEL_SPEC, "questions": [QUESTION]})
-    models, result = run_with_model_question(scripted, tmp_path, [with_question])
+    models, result = scripted_run(BILLING_DB, [with_question])
     assert len(models.requests["clarifier"]) == 1
     assert (
         f"Not asked (non-interactive run), assumed a default: {QUESTION}"

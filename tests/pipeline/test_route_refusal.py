@@ -7,10 +7,8 @@ import json
 
 import pytest
 
-from infragen.api import generate
 from infragen.nodes import clarify
 from infragen.router import Route
-from infragen.settings import RunSettings
 
 SPEC = json.dumps({"name": "mail", "components": [{"kind": "s3", "count": 1, "options": {}}]})
 
@@ -20,27 +18,13 @@ def routed_as(monkeypatch, confidence: float) -> None:
     monkeypatch.setattr(clarify, "classify", lambda request, offline: verdict.model_dump())
 
 
-def run(scripted, tmp_path):
-    models = scripted(
-        {
-            "clarifier": [SPEC],
-            "planner": ["{}"],
-            "architect": ["<<<FILE terraform/main.tf>>>\n<<<END>>>"],
-            "ansible": [""],
-        }
-    )
-    result = generate(
-        "send customers an email receipt after checkout",
-        output_dir=tmp_path / "out",
-        models=models,
-        settings=RunSettings(catalogue_first=False, max_retries=1),
-    )
-    return models, result
+def run(scripted_run):
+    return scripted_run("send customers an email receipt after checkout", [SPEC])
 
 
-def test_a_sure_out_of_scope_verdict_refuses_before_any_model_call(monkeypatch, scripted, tmp_path):
+def test_a_sure_out_of_scope_verdict_refuses_before_any_model_call(monkeypatch, scripted_run):
     routed_as(monkeypatch, clarify.REFUSE_AT)
-    models, result = run(scripted, tmp_path)
+    models, result = run(scripted_run)
     assert result.status == "refused"
     assert not models.requests  # no token spent
     assert "say what to create" in result.report["refusal"]
@@ -48,10 +32,10 @@ def test_a_sure_out_of_scope_verdict_refuses_before_any_model_call(monkeypatch, 
 
 @pytest.mark.parametrize("confidence", [0.4, clarify.REFUSE_AT - 0.01])
 def test_a_doubtful_out_of_scope_verdict_lets_the_clarifier_read_it(
-    monkeypatch, scripted, tmp_path, confidence
+    monkeypatch, scripted_run, confidence
 ):
     routed_as(monkeypatch, confidence)
-    models, result = run(scripted, tmp_path)
+    models, result = run(scripted_run)
     assert result.status != "refused"
     assert len(models.requests["clarifier"]) == 1
     assert result.report["route"]["class"] == "out_of_scope"
