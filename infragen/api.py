@@ -145,14 +145,22 @@ def stream_run(
             pending: Any = graph_input
             while True:  # once more after each pause for the clarifier's questions
                 questions = None
-                for chunk in graph.stream(
-                    pending, config=config, context=context, stream_mode="updates"
-                ):
-                    for node, update in chunk.items():
-                        if node == "__interrupt__":
-                            questions = update[0].value["questions"]
-                        else:
-                            yield node, update or {}
+                try:
+                    for chunk in graph.stream(
+                        pending, config=config, context=context, stream_mode="updates"
+                    ):
+                        for node, update in chunk.items():
+                            if node == "__interrupt__":
+                                questions = update[0].value["questions"]
+                            else:
+                                yield node, update or {}
+                except BaseException:
+                    # the checkpoint knows which step was running (a retry loop or a resumed
+                    # run makes "the one after the last to finish" wrong); then the error goes on
+                    running = graph.get_state(config).next
+                    if running:
+                        yield "__failed__", {"step": running[0]}
+                    raise
                 if questions is None:
                     break
                 pending = Command(resume=answer(questions))
@@ -254,6 +262,7 @@ def execute(
     state: dict[str, Any] = dict(graph_input or {})
     error = failed_step = None
     current: str | None = None
+    running: str | None = None  # the step that failed, as the checkpoint names it
     try:
         for node, update in stream_run(
             graph_input,
@@ -263,6 +272,9 @@ def execute(
             on_event=on_event,
             answer_questions=answer_questions,
         ):
+            if node == "__failed__":
+                running = update["step"]
+                continue
             if node == "__resume__":
                 state = update
                 out = Path(state["output_dir"])
@@ -275,16 +287,19 @@ def execute(
     except (
         InfragenError
     ) as exc:  # typed (budget, no backend, unsafe file): keep the work, then raise
-        keep_partial(state, out, run_id, force, mask(exc.one_line()), next_node(current))
+        step = running or next_node(current)
+        keep_partial(state, out, run_id, force, mask(exc.one_line()), step)
         raise
     except KeyboardInterrupt:
-        keep_partial(state, out, run_id, force, "interrupted (Ctrl-C)", next_node(current))
+        keep_partial(
+            state, out, run_id, force, "interrupted (Ctrl-C)", running or next_node(current)
+        )
         raise RunInterruptedError(
             f"interrupted; run {run_id} is checkpointed",
             f"finish it with: infragen resume {run_id}",
         ) from None
     except Exception as exc:  # a crashed tool or model: keep the partial work and say where
-        error, failed_step = mask(f"{type(exc).__name__}: {exc}"), next_node(current)
+        error, failed_step = mask(f"{type(exc).__name__}: {exc}"), running or next_node(current)
     report = build_report(
         state,
         output_dir=str(out) if out else None,

@@ -105,6 +105,23 @@ def test_checkov_crash_keeps_partial_project_and_names_the_step(
     assert_no_key(stdout, stderr, paths=(out, isolated_state))
 
 
+def test_a_resumed_run_that_crashes_again_names_the_step_that_failed(cli, monkeypatch, tmp_path):
+    """The step comes from the checkpoint, not from the last step this process saw finish (a
+    resumed run has seen none, and would have blamed the clarifier)."""
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("checkov exploded")
+
+    monkeypatch.setattr("infragen.tools.checkov.scan", crash)
+    out = tmp_path / "out"
+    code, stdout, _ = cli("create vpc with rds", "--offline", "--format", "json", "-o", str(out))
+    assert code == 3 and json.loads(stdout)["failed_step"] == "security"
+    code, stdout, _ = cli("resume", json.loads(stdout)["run_id"], "--offline", "--format", "json")
+    assert code == 3
+    assert json.loads(stdout)["failed_step"] == "security"
+    assert report_of(out)["failed_step"] == "security"
+
+
 def test_terraform_missing_from_path_is_reported_not_fatal(cli, monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", "/usr/bin:/bin")
     assert not any(Path(d, "terraform").exists() for d in ("/usr/bin", "/bin"))
