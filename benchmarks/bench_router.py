@@ -66,6 +66,15 @@ def main() -> None:
         )
         report[split] = {"baseline": baseline.model_dump(), "cascade": cascade.model_dump()}
         if split == "blind":
+            for source in sorted({e.source for e in examples}):
+                part = [e for e in examples if e.source == source]
+                b_part = evaluate(source, baseline_route, part)
+                c_part = evaluate(source, router.route, part)
+                print(
+                    f"  {source:<18} n={len(part):<4} baseline {b_part.accuracy:.3f}  "
+                    f"cascade {c_part.accuracy:.3f}  "
+                    f"out-of-scope recall {c_part.per_class['out_of_scope'].recall:.3f}"
+                )
             print("issue 7 targets, on the blind split:")
             for ok, target in targets(baseline, cascade):
                 print(f"{'met   ' if ok else 'MISSED'} {target}")
