@@ -154,6 +154,8 @@ def stream_run(
                                 questions = update[0].value["questions"]
                             else:
                                 yield node, update or {}
+                except GeneratorExit:  # the caller stopped reading: nothing failed here
+                    raise
                 except BaseException:
                     # the checkpoint knows which step was running (a retry loop or a resumed
                     # run makes "the one after the last to finish" wrong); then the error goes on
