@@ -55,7 +55,8 @@ def main() -> None:
     report: dict = {"model_load_s": round(load_s, 3), "embeddings_used": router.use_embeddings}
     # "blind": written after the lexicon was frozen, by annotators who never saw it or the router
     # (issue 7's targets). "heldout": the earlier split, whose rows the lexicon was written beside.
-    for split in ("blind", "heldout"):
+    # "stress": boundary cases written to order (batches/STRESS_BRIEF.md), never fitted on.
+    for split in ("blind", "heldout", "stress"):
         examples = load_examples(split)
         baseline = evaluate(f"baseline, {split}", baseline_route, examples)
         cascade = evaluate(f"cascade, {split}", router.route, examples)

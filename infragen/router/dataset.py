@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from infragen.errors import ConfigError
 
-Split = Literal["train", "heldout", "blind"]
+Split = Literal["train", "heldout", "blind", "stress"]
 DEFAULT_DATASET = Path(__file__).resolve().parents[2] / "fixtures" / "routing" / "requests.jsonl"
 
 

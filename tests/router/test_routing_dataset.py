@@ -116,7 +116,7 @@ def test_out_of_scope_batch_rows_need_a_reason_and_no_components(build, tmp_path
 
 def test_batch_split_is_train_or_blind(build, tmp_path):
     row = {"text": "an sqs queue", "class": "simple", "components": ["sqs"]}
-    with pytest.raises(ValueError, match="split must be train or blind"):
+    with pytest.raises(ValueError, match="split must be train, blind or stress"):
         build.batch_rows(_batch(tmp_path, "heldout", row))
 
 
