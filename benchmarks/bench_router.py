@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from infragen.router import Router, baseline_route
-from infragen.router.dataset import load_examples
-from infragen.router.evaluation import PREDICTED, Evaluation, evaluate
+from infragen.router import Route, Router, baseline_route
+from infragen.router.dataset import Example, load_examples
+from infragen.router.evaluation import PREDICTED, Evaluation, route_each, score
 
 OUT = Path(".bench") / "router.json"
 
@@ -29,6 +30,14 @@ def show(result: Evaluation) -> None:
     print("  confusion (rows true, columns predicted): " + " ".join(p[:8] for p in PREDICTED))
     for truth, row in result.confusion.items():
         print(f"  {truth:<13} " + " ".join(f"{row[p]:>8}" for p in PREDICTED))
+
+
+def by_source(
+    examples: list[Example], routes: list[Route], latencies: list[float], source: str
+) -> tuple[list[Example], list[Route], list[float]]:
+    """The examples of one source with the routes and latencies already measured for them."""
+    rows = [r for r in zip(examples, routes, latencies, strict=True) if r[0].source == source]
+    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
 
 
 def targets(baseline: Evaluation, cascade: Evaluation) -> list[tuple[bool, str]]:
@@ -52,14 +61,19 @@ def main() -> None:
     started = time.perf_counter()
     router.route("warm up: load the embedding model")
     load_s = time.perf_counter() - started
+    routers: dict[str, Callable[[str], Route]] = {
+        "baseline": baseline_route,
+        "cascade": router.route,
+    }
     report: dict = {"model_load_s": round(load_s, 3), "embeddings_used": router.use_embeddings}
     # "blind": written after the lexicon was frozen, by annotators who never saw it or the router
     # (issue 7's targets). "heldout": the earlier split, whose rows the lexicon was written beside.
     # "stress": boundary cases written to order (batches/STRESS_BRIEF.md), never fitted on.
     for split in ("blind", "heldout", "stress"):
         examples = load_examples(split)
-        baseline = evaluate(f"baseline, {split}", baseline_route, examples)
-        cascade = evaluate(f"cascade, {split}", router.route, examples)
+        runs = {name: route_each(fn, examples) for name, fn in routers.items()}
+        baseline = score(f"baseline, {split}", examples, *runs["baseline"])
+        cascade = score(f"cascade, {split}", examples, *runs["cascade"])
         for result in (baseline, cascade):
             show(result)
         print(
@@ -68,11 +82,12 @@ def main() -> None:
         report[split] = {"baseline": baseline.model_dump(), "cascade": cascade.model_dump()}
         if split == "blind":
             for source in sorted({e.source for e in examples}):
-                part = [e for e in examples if e.source == source]
-                b_part = evaluate(source, baseline_route, part)
-                c_part = evaluate(source, router.route, part)
+                b_part, c_part = (
+                    score(source, *by_source(examples, *runs[name], source))
+                    for name in ("baseline", "cascade")
+                )
                 print(
-                    f"  {source:<18} n={len(part):<4} baseline {b_part.accuracy:.3f}  "
+                    f"  {source:<18} n={c_part.examples:<4} baseline {b_part.accuracy:.3f}  "
                     f"cascade {c_part.accuracy:.3f}  "
                     f"out-of-scope recall {c_part.per_class['out_of_scope'].recall:.3f}"
                 )

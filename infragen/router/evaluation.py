@@ -37,12 +37,19 @@ class Evaluation(BaseModel):
 
 def evaluate(name: str, route_one: Callable[[str], Route], examples: list[Example]) -> Evaluation:
     """Route each example alone (as the CLI does), timing every call."""
+    return score(name, examples, *route_each(route_one, examples))
+
+
+def route_each(
+    route_one: Callable[[str], Route], examples: list[Example]
+) -> tuple[list[Route], list[float]]:
+    """Each example's route and the milliseconds it took, one call per example."""
     routes, latencies = [], []
     for example in examples:
         started = time.perf_counter()
         routes.append(route_one(example.text))
         latencies.append((time.perf_counter() - started) * 1000)
-    return score(name, examples, routes, latencies)
+    return routes, latencies
 
 
 def score(
