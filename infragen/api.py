@@ -263,8 +263,8 @@ def execute(
 ) -> GenerationResult:
     state: dict[str, Any] = dict(graph_input or {})
     error = failed_step = None
-    current: str | None = None
-    running: str | None = None  # the step that failed, as the checkpoint names it
+    # the step running now: guessed from the last to finish, named by the checkpoint on failure
+    step = next_node(None)
     try:
         for node, update in stream_run(
             graph_input,
@@ -275,7 +275,7 @@ def execute(
             answer_questions=answer_questions,
         ):
             if node == "__failed__":
-                running = update["step"]
+                step = update["step"]
                 continue
             if node == "__resume__":
                 state = update
@@ -285,23 +285,20 @@ def execute(
             merge_update(state, update)
             if on_event:
                 on_event("node", {"node": node, "update": update})
-            current = node
+            step = next_node(node)
     except (
         InfragenError
     ) as exc:  # typed (budget, no backend, unsafe file): keep the work, then raise
-        step = running or next_node(current)
         keep_partial(state, out, run_id, force, mask(exc.one_line()), step)
         raise
     except KeyboardInterrupt:
-        keep_partial(
-            state, out, run_id, force, "interrupted (Ctrl-C)", running or next_node(current)
-        )
+        keep_partial(state, out, run_id, force, "interrupted (Ctrl-C)", step)
         raise RunInterruptedError(
             f"interrupted; run {run_id} is checkpointed",
             f"finish it with: infragen resume {run_id}",
         ) from None
     except Exception as exc:  # a crashed tool or model: keep the partial work and say where
-        error, failed_step = mask(f"{type(exc).__name__}: {exc}"), running or next_node(current)
+        error, failed_step = mask(f"{type(exc).__name__}: {exc}"), step
     report = build_report(
         state,
         output_dir=str(out) if out else None,
