@@ -366,17 +366,17 @@ def route(
             line.strip() for line in file.read_text(encoding="utf-8").splitlines() if line.strip()
         ]
     )
+    asked = None
     if judge:
         from infragen.context import build_models
         from infragen.settings import RunSettings
 
-        router = Router(
-            use_embeddings=not baseline_only,
-            judge=model_judge(build_models(RunSettings())),
-            judge_below=JUDGE_BELOW if judge_below is None else judge_below,
-        )
-    else:
-        router = Router(use_embeddings=not baseline_only)
+        asked = model_judge(build_models(RunSettings()))
+    router = Router(
+        use_embeddings=not baseline_only,
+        judge=asked,
+        judge_below=JUDGE_BELOW if judge_below is None else judge_below,
+    )
     for text, result in zip(lines, router.route_many(lines), strict=True):
         record = result.model_dump(mode="json", include={"klass", "tier", "confidence", "reason"})
         if file is not None:

@@ -68,6 +68,7 @@ class Signals(BaseModel):
 
 def read_signals(request: str) -> Signals:
     text = " ".join(request.split())
+    live_reference = bool(LIVE_REFERENCE.search(text))
     remaining = text
     components = []
     for kind, pattern in COMPILED_COMPONENTS:
@@ -83,10 +84,10 @@ def read_signals(request: str) -> Signals:
         infra_terms=bool(INFRA_TERMS.search(text)),
         joiners=len(LIST_JOINERS.findall(text)),
         words=len(text.split()),
-        live_reference=bool(LIVE_REFERENCE.search(text)),
+        live_reference=live_reference,
         change_words=bool(CHANGE_WORDS.search(text)),
         question_mark="?" in text,
-        live_action=bool(CHANGE_START.search(text) and LIVE_REFERENCE.search(text)),
+        live_action=live_reference and bool(CHANGE_START.search(text)),
     )
 
 
