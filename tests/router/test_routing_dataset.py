@@ -6,6 +6,7 @@ import importlib.util
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -124,3 +125,17 @@ def test_blind_rows_are_not_in_training(committed):
     blind = {r["text"].lower() for r in committed if r["split"] == "blind"}
     assert len(blind) >= 250
     assert not blind & {r["text"].lower() for r in committed if r["split"] == "train"}
+
+
+def test_near_duplicates_of_other_rows_and_of_earlier_rows_are_dropped():
+    spec = importlib.util.spec_from_file_location(
+        "drop_near_duplicates", ROOT / "fixtures" / "routing" / "drop_near_duplicates.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    eye = np.eye(3, dtype=np.float32)
+    tilted = np.array([0.95, 0.31, 0.0], dtype=np.float32)  # cosine 0.95 with the first axis
+    vectors = np.stack([eye[1], tilted / np.linalg.norm(tilted), eye[2], eye[2]])
+    # row 1 nears the reference, row 3 repeats row 2; rows 0 and 2 are new
+    assert module.near_duplicates(vectors, eye[:1], 0.9) == [1, 3]
+    assert module.near_duplicates(vectors, np.zeros((0, 3), np.float32), 0.9) == [3]
