@@ -16,6 +16,7 @@ from infragen.router.lexicon import (
     COMPLEX_CUES,
     DESTRUCTIVE,
     INFRA_TERMS,
+    LIST_FILLER,
     LIST_JOINERS,
     LIVE_REFERENCE,
     QUESTION,
@@ -24,6 +25,8 @@ from infragen.router.route import Route
 
 # Confidence by number of components found: low next to the 2|3 and 5|6 boundaries.
 SIZE_CONFIDENCE = {1: 0.85, 2: 0.6, 3: 0.55, 4: 0.65, 5: 0.55, 6: 0.6}
+# A request that is nothing but component names is a request for them; only the count is in doubt.
+ONLY_COMPONENTS_CONFIDENCE = 0.95
 
 
 class Signals(BaseModel):
@@ -37,6 +40,7 @@ class Signals(BaseModel):
     infra_terms: bool = False
     joiners: int = 0  # list joiners (",", "and", "with", ...): how many parts the request strings
     words: int = 0
+    only_components: bool = False  # nothing but component names and filler ("a fifo sqs queue")
     # Read for the embedding stage only: the baseline's rules ignore them.
     live_reference: bool = False
     change_words: bool = False
@@ -84,6 +88,7 @@ def read_signals(request: str) -> Signals:
         infra_terms=bool(INFRA_TERMS.search(text)),
         joiners=len(LIST_JOINERS.findall(text)),
         words=len(text.split()),
+        only_components=bool(components) and not LIST_FILLER.sub(" ", remaining).strip(),
         live_reference=live_reference,
         change_words=bool(CHANGE_WORDS.search(text)),
         question_mark="?" in text,
@@ -107,6 +112,8 @@ def classify_signals(signals: Signals) -> Route:
         return _route("standard", 0.3, "infrastructure terms but no named component")
     size = len(found)
     klass = "simple" if size <= 2 else "standard" if size <= 5 else "complex"
+    if signals.only_components:
+        return _route(klass, ONLY_COMPONENTS_CONFIDENCE, f"names only {', '.join(found)}")
     confidence = SIZE_CONFIDENCE.get(size, 0.8)
     return _route(klass, confidence, f"{size} component(s): {', '.join(found)}")
 

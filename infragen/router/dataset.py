@@ -21,6 +21,8 @@ class Example(BaseModel):
     label: str = Field(alias="class")
     source: str
     split: Split
+    # For annotator batches, the brief they were written to ("annotator", "boundary", "stress").
+    brief: str = ""
 
 
 def load_examples(split: Split | None = None, path: Path = DEFAULT_DATASET) -> list[Example]:

@@ -27,10 +27,17 @@ FOLDS = 5
 SIGNAL_SCALES = (0.5, 1.0)
 L2_GRID = (1e-3, 3e-4)
 # Layer 4 of 6 routes as well as layer 6 (out-of-fold accuracy 0.861 vs 0.864 on the train split)
-# for two thirds of the forward pass; two opening tokens carry the request's intent.
+# for two thirds of the forward pass; the opening tokens carry the request's intent (three: +0.5
+# points out of fold over two, fixtures/routing/DECISION_RULES.md round 3).
 LAYERS = 4
-HEAD_TOKENS = 2
-OUT_OF_SCOPE_RECALL = 0.95  # issue 7's target, met on out-of-fold predictions by a logit offset
+HEAD_TOKENS = 3
+# Issue 7 asks for 0.95 out-of-scope recall; the offset aims higher on out-of-fold predictions, since
+# those are estimated from about 170 rows.
+OUT_OF_SCOPE_RECALL = 0.97
+# The offset is fitted on rows written the way requests to be routed are: batches written to the
+# plain annotator brief. Hand-written chit-chat is easier ("hi", "ok"), and the boundary batches
+# over-represent the hardest out-of-scope kinds by design, so neither estimates recall.
+CALIBRATION_BRIEF = "annotator"
 OFFSET_GRID = tuple(0.25 * i for i in range(9))  # 0 .. 2
 THRESHOLD_GRID = tuple(round(0.25 + 0.05 * i, 2) for i in range(14))  # 0.25 .. 0.90
 ACCEPT_GRID = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9)
@@ -54,10 +61,11 @@ def accuracy(logits: np.ndarray, labels: list[str]) -> float:
     return float(np.mean([LABELS[i] == y for i, y in zip(logits.argmax(1), labels, strict=True)]))
 
 
-def fit_out_of_scope_offset(logits: np.ndarray, labels: list[str]) -> float:
-    """The smallest out-of-scope logit offset whose out-of-fold recall reaches the target."""
+def fit_out_of_scope_offset(logits: np.ndarray, labels: list[str], rows: np.ndarray) -> float:
+    """The smallest out-of-scope logit offset whose out-of-fold recall over `rows` (a mask)
+    reaches the target."""
     column = LABELS.index("out_of_scope")
-    truth = np.array([y == "out_of_scope" for y in labels])
+    truth = np.array([y == "out_of_scope" for y in labels]) & rows
 
     def recall(offset: float) -> float:
         shifted = logits.copy()
@@ -122,7 +130,8 @@ def fit(dataset: Path = DEFAULT_DATASET, embedder: Embedder | None = None) -> Cl
     scale, l2 = max(((s, r) for s in SIGNAL_SCALES for r in L2_GRID), key=oof_accuracy)
     features = join_features(embeddings, signals, scale)
     logits = out_of_fold(features, labels, l2)
-    offset = fit_out_of_scope_offset(logits, labels)
+    calibration = np.array([e.brief == CALIBRATION_BRIEF for e in examples])
+    offset = fit_out_of_scope_offset(logits, labels, calibration)
     logits[:, LABELS.index("out_of_scope")] += offset
     correct = np.array([LABELS[i] == y for i, y in zip(logits.argmax(1), labels, strict=True)])
     weights, bias = fit_softmax(features, labels, l2=l2)

@@ -185,6 +185,17 @@ LIST_JOINERS = re.compile(
     re.IGNORECASE,
 )
 
+# What a request made of nothing but component names may add ("a fifo sqs queue", "vpc with rds
+# please"): articles, counts, plain qualifiers, build verbs and joiners. Anything left over is what
+# makes a request more than a shopping list (a question, an owner, a problem), so the baseline only
+# answers alone for requests with nothing left.
+LIST_FILLER = re.compile(
+    r"\b(a|an|one|two|three|four|five|\d+|single|small|simple|basic|new|fifo|private|public"
+    r"|please|pls|plz|just|only|and|with|plus|for me|i need|need|want|give me|create|make"
+    r"|set ?up|spin up|provision|deploy|add)\b|[-+&,/.!]",
+    re.IGNORECASE,
+)
+
 # Features for the learned stage only (the baseline's rules do not read them): a request that points
 # at something that already exists ("our prod db", "the existing vpc") or asks for a change or a
 # diagnosis is usually about a live account, not a new project.

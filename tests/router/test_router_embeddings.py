@@ -120,7 +120,7 @@ def test_numpy_forward_matches_transformers():
 def test_routing_with_embeddings_never_imports_torch():
     code = (
         "import sys; from infragen.router import Router; r = Router(); "
-        "print(r.route('an sqs queue and a lambda').stage, 'torch' in sys.modules)"
+        "print(r.route('an sqs queue drained by a lambda').stage, 'torch' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["embedding", "False"]

@@ -44,11 +44,11 @@ def test_an_answer_without_a_known_class_keeps_the_cascades_route(scripted, answ
 def test_judge_sees_only_routes_under_its_threshold(scripted):
     models = scripted({"route_judge": [VERDICT]})
     router = Router(use_embeddings=False, judge=model_judge(models), judge_below=0.8)
-    sure, unsure = router.route_many(["destroy all my databases", "a vpc and two subnets"])
+    sure, unsure = router.route_many(["destroy all my databases", "a vpc and two subnets for the lab"])
     assert (sure.klass, sure.stage) == ("out_of_scope", "baseline")  # 0.9: not asked
     assert (unsure.klass, unsure.stage) == ("standard", "judge")  # baseline 0.6: asked
     assert [r.messages[1].content for r in models.requests["route_judge"]] == [
-        "a vpc and two subnets"
+        "a vpc and two subnets for the lab"
     ]
 
 
@@ -60,7 +60,7 @@ def test_offline_the_keyword_rules_answer_for_the_judge(monkeypatch, tmp_path):
     monkeypatch.setenv("INFRAGEN_STATE_DIR", str(tmp_path))
     verdict = model_judge(build_models(RunSettings(offline=True)))("an s3 bucket", UNSURE)
     assert (verdict.klass, verdict.stage) == ("simple", "judge")
-    assert verdict.reason.startswith("judge (blueprints): baseline: 1 component(s): s3")
+    assert verdict.reason.startswith("judge (blueprints): baseline: names only s3")
 
 
 def test_route_judge_flag_asks_the_lightweight_model_over_http(monkeypatch, tmp_path):
