@@ -86,11 +86,20 @@ def main() -> None:
                     score(source, *by_source(examples, *runs[name], source))
                     for name in ("baseline", "cascade")
                 )
+                refused = c_part.per_class["out_of_scope"]
+                caught = round(refused.recall * refused.support)
                 print(
                     f"  {source:<18} n={c_part.examples:<4} baseline {b_part.accuracy:.3f}  "
                     f"cascade {c_part.accuracy:.3f}  "
-                    f"out-of-scope recall {c_part.per_class['out_of_scope'].recall:.3f}"
+                    f"out-of-scope recall {refused.recall:.3f} ({caught} of {refused.support})"
                 )
+                report.setdefault("blind_by_source", {})[source] = {
+                    "examples": c_part.examples,
+                    "baseline_accuracy": b_part.accuracy,
+                    "cascade_accuracy": c_part.accuracy,
+                    "out_of_scope_recall": refused.recall,
+                    "out_of_scope_support": refused.support,
+                }
             print("issue 7 targets, on the blind split:")
             for ok, target in targets(baseline, cascade):
                 print(f"{'met   ' if ok else 'MISSED'} {target}")
