@@ -55,6 +55,27 @@ def test_live_resource_cues_feed_the_learned_stage_not_the_rules():
     )
 
 
+@pytest.mark.parametrize(
+    ("request_text", "only"),
+    [
+        ("a fifo sqs queue", True),
+        ("create vpc with rds please", True),
+        ("bucket + cdn", True),
+        ("sqs pricing", False),  # a price question
+        ("our s3 bucket", False),  # names something that exists
+        ("s3 bucket with versioning for the invoices", False),
+        ("please and thank you", False),  # filler alone names nothing
+    ],
+)
+def test_a_request_of_only_component_names_is_answered_by_the_baseline(request_text, only):
+    """Terse requests are a request for the components they name; the baseline says so with high
+    confidence, and anything more (a question, an owner, a purpose) leaves it to the learned stage."""
+    route = baseline_route(request_text)
+    assert read_signals(request_text).only_components is only
+    assert (route.confidence == 0.95) is only
+    assert route.reason.startswith("baseline: names only") is only
+
+
 def test_signals_count_list_joiners_without_knowing_the_services():
     """The joiner count sees an enumeration even where the lexicon knows none of the names."""
     many = read_signals("a widget, a gizmo and a doohickey with a thingamajig")
@@ -181,3 +202,17 @@ def test_baseline_on_heldout_keeps_its_measured_floor():
     result = evaluate("baseline", baseline_route, load_examples("heldout"))
     assert result.accuracy >= 0.86
     assert result.per_class["out_of_scope"].recall >= 0.80
+
+
+def test_out_of_scope_offset_is_fitted_on_the_calibration_rows_only():
+    """Rows written to another brief (hand-written chit-chat, boundary batches) do not move it."""
+    from infragen.router.fit import fit_out_of_scope_offset
+
+    column = LABELS.index("out_of_scope")
+    labels = ["out_of_scope", "out_of_scope", "simple"]
+    logits = np.zeros((3, len(LABELS)), dtype=np.float32)
+    logits[:, LABELS.index("simple")] = [0.9, 1.9, 1.0]  # out-of-scope needs +1.0, then +2.0
+    logits[:, column] = 0.0
+    calibration = np.array([True, False, True])
+    assert fit_out_of_scope_offset(logits, labels, calibration) == 1.0
+    assert fit_out_of_scope_offset(logits, labels, np.ones(3, dtype=bool)) == 2.0

@@ -44,7 +44,9 @@ def test_an_answer_without_a_known_class_keeps_the_cascades_route(scripted, answ
 def test_judge_sees_only_routes_under_its_threshold(scripted):
     models = scripted({"route_judge": [VERDICT]})
     router = Router(use_embeddings=False, judge=model_judge(models), judge_below=0.8)
-    sure, unsure = router.route_many(["destroy all my databases", "a vpc and two subnets for the lab"])
+    sure, unsure = router.route_many(
+        ["destroy all my databases", "a vpc and two subnets for the lab"]
+    )
     assert (sure.klass, sure.stage) == ("out_of_scope", "baseline")  # 0.9: not asked
     assert (unsure.klass, unsure.stage) == ("standard", "judge")  # baseline 0.6: asked
     assert [r.messages[1].content for r in models.requests["route_judge"]] == [

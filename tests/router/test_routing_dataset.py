@@ -121,6 +121,18 @@ def test_batch_split_is_train_or_blind(build, tmp_path):
         build.batch_rows(_batch(tmp_path, "heldout", row))
 
 
+def test_batch_rows_carry_the_brief_they_were_written_to(build, tmp_path):
+    """The out-of-scope offset is fitted on plain-brief rows only, so the brief must be known."""
+    row = {"text": "an sqs queue", "class": "simple", "components": ["sqs"]}
+    assert build.batch_rows(_batch(tmp_path, "train", row))[0]["brief"] == "annotator"
+    path = _batch(tmp_path, "train", row)
+    path.write_text(path.read_text() + "brief: boundary\n")
+    assert build.batch_rows(path)[0]["brief"] == "boundary"
+    path.write_text(path.read_text().replace("brief: boundary", "brief: whatever"))
+    with pytest.raises(ValueError, match="brief must be one of"):
+        build.batch_rows(path)
+
+
 def test_blind_rows_are_not_in_training(committed):
     blind = {r["text"].lower() for r in committed if r["split"] == "blind"}
     assert len(blind) >= 250
