@@ -21,7 +21,7 @@ class Example(BaseModel):
     label: str = Field(alias="class")
     source: str
     split: Split
-    # For annotator batches, the brief they were written to ("annotator", "boundary", "stress").
+    # For batch rows, the brief they were written to ("annotator", "boundary", "stress", "lead").
     brief: str = ""
 
 

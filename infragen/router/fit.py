@@ -32,7 +32,7 @@ L2_GRID = (1e-3, 3e-4)
 LAYERS = 4
 HEAD_TOKENS = 3
 # Issue 7 asks for 0.95 out-of-scope recall; the offset aims higher on out-of-fold predictions, since
-# those are estimated from about 170 rows.
+# those are estimated from about 200 out-of-scope rows.
 OUT_OF_SCOPE_RECALL = 0.97
 # The offset is fitted on rows written the way requests to be routed are: batches written to the
 # plain annotator brief. Hand-written chit-chat is easier ("hi", "ok"), and the boundary batches
