@@ -57,8 +57,13 @@ def out_of_fold(features: np.ndarray, labels: list[str], l2: float = 1e-3) -> np
     return logits
 
 
+def correct(logits: np.ndarray, labels: list[str]) -> np.ndarray:
+    """Per row, whether its top logit is its label."""
+    return np.array([LABELS[i] == y for i, y in zip(logits.argmax(1), labels, strict=True)])
+
+
 def accuracy(logits: np.ndarray, labels: list[str]) -> float:
-    return float(np.mean([LABELS[i] == y for i, y in zip(logits.argmax(1), labels, strict=True)]))
+    return float(correct(logits, labels).mean())
 
 
 def fit_out_of_scope_offset(logits: np.ndarray, labels: list[str], rows: np.ndarray) -> float:
@@ -66,6 +71,10 @@ def fit_out_of_scope_offset(logits: np.ndarray, labels: list[str], rows: np.ndar
     reaches the target."""
     column = LABELS.index("out_of_scope")
     truth = np.array([y == "out_of_scope" for y in labels]) & rows
+    if not truth.any():
+        raise ValueError(
+            "no out-of-scope rows to fit the offset on (batch rows with brief 'annotator')"
+        )
 
     def recall(offset: float) -> float:
         shifted = logits.copy()
@@ -133,20 +142,20 @@ def fit(dataset: Path = DEFAULT_DATASET, embedder: Embedder | None = None) -> Cl
     calibration = np.array([e.brief == CALIBRATION_BRIEF for e in examples])
     offset = fit_out_of_scope_offset(logits, labels, calibration)
     logits[:, LABELS.index("out_of_scope")] += offset
-    correct = np.array([LABELS[i] == y for i, y in zip(logits.argmax(1), labels, strict=True)])
+    right = correct(logits, labels)
     weights, bias = fit_softmax(features, labels, l2=l2)
     return ClassifierWeights(
         labels=list(LABELS),
         weights=np.round(weights, 5).tolist(),
         bias=np.round(bias, 5).tolist(),
         thresholds=fit_thresholds(softmax(logits), labels),
-        baseline_accept=fit_baseline_accept(examples, correct),
+        baseline_accept=fit_baseline_accept(examples, right),
         signal_scale=scale,
         offsets={"out_of_scope": offset},
         layers=embedder.layers,
         head_tokens=HEAD_TOKENS,
         fitted_on=f"{dataset.name}: {len(examples)} train rows, l2 {l2:g}, out-of-fold "
-        f"accuracy {correct.mean():.3f}",
+        f"accuracy {right.mean():.3f}",
     )
 
 
