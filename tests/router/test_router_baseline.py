@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from infragen.router import Route, Router, baseline_route, read_signals, tier_for
-from infragen.router.baseline import classify_signals
+from infragen.router.baseline import ONLY_COMPONENTS_CONFIDENCE, classify_signals
 from infragen.router.classifier import ClassifierWeights
 from infragen.router.dataset import load_examples
 from infragen.router.evaluation import evaluate, score
@@ -72,7 +72,7 @@ def test_a_request_of_only_component_names_is_answered_by_the_baseline(request_t
     confidence, and anything more (a question, an owner, a purpose) leaves it to the learned stage."""
     route = baseline_route(request_text)
     assert read_signals(request_text).only_components is only
-    assert (route.confidence == 0.95) is only
+    assert (route.confidence == ONLY_COMPONENTS_CONFIDENCE) is only
     assert route.reason.startswith("baseline: names only") is only
 
 
@@ -208,11 +208,11 @@ def test_out_of_scope_offset_is_fitted_on_the_calibration_rows_only():
     """Rows written to another brief (hand-written chit-chat, boundary batches) do not move it."""
     from infragen.router.fit import fit_out_of_scope_offset
 
-    column = LABELS.index("out_of_scope")
     labels = ["out_of_scope", "out_of_scope", "simple"]
     logits = np.zeros((3, len(LABELS)), dtype=np.float32)
     logits[:, LABELS.index("simple")] = [0.9, 1.9, 1.0]  # out-of-scope needs +1.0, then +2.0
-    logits[:, column] = 0.0
     calibration = np.array([True, False, True])
     assert fit_out_of_scope_offset(logits, labels, calibration) == 1.0
     assert fit_out_of_scope_offset(logits, labels, np.ones(3, dtype=bool)) == 2.0
+    with pytest.raises(ValueError, match="no out-of-scope rows"):
+        fit_out_of_scope_offset(logits, labels, np.array([False, False, True]))
