@@ -6,6 +6,8 @@ Its confidence is high only far from a class boundary; the cascade sends the res
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, Field
 
 from infragen.router.lexicon import (
@@ -15,6 +17,9 @@ from infragen.router.lexicon import (
     COMPILED_COMPONENTS,
     COMPLEX_CUES,
     DESTRUCTIVE,
+    EXISTING_AFTER,
+    EXISTING_BEFORE,
+    INFO_REQUEST,
     INFRA_TERMS,
     LIST_FILLER,
     LIST_JOINERS,
@@ -46,14 +51,18 @@ class Signals(BaseModel):
     change_words: bool = False
     question_mark: bool = False
     live_action: bool = False  # opens with a change verb and points at something that exists
+    existing: list[str] = Field(default_factory=list)  # components named only as existing context
+    info_request: bool = False  # asks for a price, a quota, a comparison, a script ...
 
     def as_features(self) -> list[float]:
         """A fixed-length vector for the embedding stage (the baseline itself uses no joiners):
         component count one-hot (0..6+), the flags, then joiners one-hot (0..5+), two scaled
-        sizes and the live-resource cues. One-hot rather than a count, so the classifier can
-        learn the 2|3 and 5|6 edges."""
+        sizes, the live-resource cues, the count of components to build (named ones less existing
+        ones, one-hot) and the information-request cue. One-hot rather than a count, so the
+        classifier can learn the 2|3 and 5|6 edges."""
         count = min(len(self.components), 6)
         joiners = min(self.joiners, 5)
+        to_build = min(len(self.components) - len(self.existing), 6)
         return (
             [1.0 if count == i else 0.0 for i in range(7)]
             + [
@@ -67,6 +76,8 @@ class Signals(BaseModel):
             + [min(self.joiners, 8) / 8, min(self.words, 40) / 40]
             + [float(self.live_reference), float(self.change_words), float(self.question_mark)]
             + [float(self.live_action)]
+            + [1.0 if to_build == i else 0.0 for i in range(7)]
+            + [float(bool(self.existing)), float(self.info_request)]
         )
 
 
@@ -74,10 +85,13 @@ def read_signals(request: str) -> Signals:
     text = " ".join(request.split())
     live_reference = bool(LIVE_REFERENCE.search(text))
     remaining = text
-    components = []
+    components, existing = [], []
     for kind, pattern in COMPILED_COMPONENTS:
-        if pattern.search(remaining):
+        mentions = list(pattern.finditer(remaining))
+        if mentions:
             components.append(kind)
+            if all(_names_existing(remaining, m) for m in mentions):
+                existing.append(kind)
             remaining = pattern.sub(" ", remaining)
     return Signals(
         components=components,
@@ -93,7 +107,16 @@ def read_signals(request: str) -> Signals:
         change_words=bool(CHANGE_WORDS.search(text)),
         question_mark="?" in text,
         live_action=live_reference and bool(CHANGE_START.search(text)),
+        existing=existing,
+        info_request=bool(INFO_REQUEST.search(text)),
     )
+
+
+def _names_existing(text: str, mention: re.Match[str]) -> bool:
+    """Whether a component mention points at something that exists ("our existing prod vpc",
+    "the bucket we already have") rather than at something to build."""
+    after = text[mention.end() : mention.end() + 30]
+    return bool(EXISTING_BEFORE.search(text[: mention.start()]) or EXISTING_AFTER.search(after))
 
 
 def classify_signals(signals: Signals) -> Route:

@@ -213,6 +213,25 @@ CHANGE_START = re.compile(
     r"|clean ?up|fix|debug|set)\b",
     re.IGNORECASE,
 )
+# A component named right after one of these ("our existing prod vpc", "the bucket we already have")
+# is the context of the request, not part of what it builds; the class counts what is built.
+EXISTING_BEFORE = re.compile(
+    r"\b(our|my|existing|current|already|the (prod|production|existing|current|old))\b"
+    r"(\s+[\w'-]+){0,3}\s*$",
+    re.IGNORECASE,
+)
+EXISTING_AFTER = re.compile(
+    r"^\s*((we|i|you) (already )?(have|use|run|own)|(that|which) (already )?(exists?|we have))",
+    re.IGNORECASE,
+)
+# A request for information rather than infrastructure: a price, a quota, a comparison, an
+# explanation or a script ("sqs pricing", "boto3 script that lists our buckets").
+INFO_REQUEST = re.compile(
+    r"\b(costs?|price[sd]?|pricing|rates?|quotas?|limits?|vs\.?|versus|compare|comparison"
+    r"|explain(ed|s)?|walkthrough|difference|script|snippet|one-liner|cli|boto3|command|regex"
+    r"|tutorial|docs|documentation|best practices?|estimate|ballpark|how much|cheaper)\b",
+    re.IGNORECASE,
+)
 CHANGE_WORDS = re.compile(
     r"\b(upgrade|resize|increase|bump|change|modify|rotate|restart|reboot|fix|invalidate|migrate"
     r"|delete|destroy|remove|scale|stop|terminate|debug|troubleshoot|why|error|fails?|failing"

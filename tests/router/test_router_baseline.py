@@ -39,20 +39,58 @@ def test_baseline_routes_clear_requests(request_text, klass, tier):
 def test_signals_count_distinct_components_not_repeats():
     signals = read_signals("two ec2 instances and three more ec2 instances")
     assert signals.components == ["ec2"]
-    assert len(signals.as_features()) == 24
+    assert len(signals.as_features()) == 33
 
 
 def test_live_resource_cues_feed_the_learned_stage_not_the_rules():
     live = read_signals("bump our prod db to r6g.xlarge?")
     assert (live.live_reference, live.change_words, live.question_mark) == (True, True, True)
-    assert live.live_action and live.as_features()[-4:] == [1.0, 1.0, 1.0, 1.0]
+    assert live.live_action and live.as_features()[20:24] == [1.0, 1.0, 1.0, 1.0]
     fresh = read_signals("create a postgres database")
-    assert fresh.as_features()[-4:] == [0.0, 0.0, 0.0, 0.0]
+    assert fresh.as_features()[20:24] == [0.0, 0.0, 0.0, 0.0]
     assert not read_signals("add an iam role for ec2 to read from s3").live_action
     # The baseline's rules ignore the cues: same route with or without them.
     assert classify_signals(live.model_copy(update={"live_reference": False})) == classify_signals(
         live
     )
+
+
+@pytest.mark.parametrize(
+    ("request_text", "existing", "to_build"),
+    [
+        ("nat gateway for the private subnets of our existing prod vpc", ["vpc"], 2),
+        ("glue crawler over the sales-exports bucket we already have", ["s3"], 1),
+        ("a redis cache in front of our existing database", ["rds"], 1),
+        ("a vpc, a bucket and a postgres database", [], 3),
+    ],
+)
+def test_components_named_as_existing_context_are_not_counted_to_build(
+    request_text, existing, to_build
+):
+    signals = read_signals(request_text)
+    assert signals.existing == existing
+    features = signals.as_features()
+    assert features[24:31] == [1.0 if i == to_build else 0.0 for i in range(7)]
+    assert features[31] == float(bool(existing))
+    # The baseline still counts every component it names: its rules do not read the cue.
+    assert classify_signals(signals) == classify_signals(
+        signals.model_copy(update={"existing": []})
+    )
+
+
+@pytest.mark.parametrize(
+    ("request_text", "info"),
+    [
+        ("sqs pricing", True),
+        ("boto3 script that lists every bucket without encryption", True),
+        ("nat gateway vs nat instance cost for a small office", True),
+        ("a fifo sqs queue and a dead letter queue", False),
+    ],
+)
+def test_information_requests_are_a_learned_stage_cue(request_text, info):
+    signals = read_signals(request_text)
+    assert signals.info_request is info
+    assert signals.as_features()[-1] == float(info)
 
 
 @pytest.mark.parametrize(
