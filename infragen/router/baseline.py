@@ -34,6 +34,21 @@ SIZE_CONFIDENCE = {1: 0.85, 2: 0.6, 3: 0.55, 4: 0.65, 5: 0.55, 6: 0.6}
 ONLY_COMPONENTS_CONFIDENCE = 0.95
 
 
+WORD = re.compile(r"[a-z0-9]+")
+
+
+class Mention(BaseModel):
+    """One component kind as a request names it: what matched, and the words around it."""
+
+    kind: str
+    surface: str  # the first match's words, lower case ("game servers")
+    before: list[str]  # up to two words before it
+    after: str  # the word after it ("" at the end)
+    existing: bool  # every mention names it as existing context ("our existing prod vpc")
+    repeats: int  # how many times the kind is named
+    position: float  # where its first mention starts, 0 to 1 through the request
+
+
 class Signals(BaseModel):
     """What the baseline read in a request; also the structural features of the embedding stage."""
 
@@ -53,6 +68,7 @@ class Signals(BaseModel):
     live_action: bool = False  # opens with a change verb and points at something that exists
     existing: list[str] = Field(default_factory=list)  # components named only as existing context
     info_request: bool = False  # asks for a price, a quota, a comparison, a script ...
+    mentions: list[Mention] = Field(default_factory=list)  # per component, for the learned counter
 
     def as_features(self) -> list[float]:
         """A fixed-length vector for the embedding stage (the baseline itself uses no joiners):
@@ -85,14 +101,13 @@ def read_signals(request: str) -> Signals:
     text = " ".join(request.split())
     live_reference = bool(LIVE_REFERENCE.search(text))
     remaining = text
-    components, existing = [], []
+    mentions = []
     for kind, pattern in COMPILED_COMPONENTS:
-        mentions = list(pattern.finditer(remaining))
-        if mentions:
-            components.append(kind)
-            if all(_names_existing(remaining, m) for m in mentions):
-                existing.append(kind)
+        matches = list(pattern.finditer(remaining))
+        if matches:
+            mentions.append(_mention(kind, matches, remaining))
             remaining = pattern.sub(" ", remaining)
+    components = [m.kind for m in mentions]
     return Signals(
         components=components,
         complex_cues=sorted({m.group(0).lower() for m in COMPLEX_CUES.finditer(text)}),
@@ -107,8 +122,22 @@ def read_signals(request: str) -> Signals:
         change_words=bool(CHANGE_WORDS.search(text)),
         question_mark="?" in text,
         live_action=live_reference and bool(CHANGE_START.search(text)),
-        existing=existing,
+        existing=[m.kind for m in mentions if m.existing],
         info_request=bool(INFO_REQUEST.search(text)),
+        mentions=mentions,
+    )
+
+
+def _mention(kind: str, matches: list[re.Match[str]], text: str) -> Mention:
+    first = matches[0]
+    return Mention(
+        kind=kind,
+        surface=" ".join(WORD.findall(first.group(0).lower())),
+        before=WORD.findall(text[: first.start()].lower())[-2:],
+        after=next(iter(WORD.findall(text[first.end() :].lower())), ""),
+        existing=all(_names_existing(text, m) for m in matches),
+        repeats=len(matches),
+        position=first.start() / max(len(text), 1),
     )
 
 

@@ -66,12 +66,10 @@ class Router:
         return [self._ask_judge(text, r) for text, r in zip(requests, routes, strict=True)]
 
     def _classify(self, texts: list[str], signals: list[Signals]) -> list[Route]:
-        import numpy as np
-
-        from infragen.router.classifier import join_features, predict_proba
+        from infragen.router.classifier import join_features, predict_proba, structure_features
 
         weights = self._weights
-        structure = np.array([s.as_features() for s in signals], dtype=np.float32)
+        structure = structure_features(signals, weights.counter)
         embedded = self._embedder.request_features(texts, weights.head_tokens)
         features = join_features(embedded, structure, weights.signal_scale)
         routes = []

@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, PrivateAttr
 
+from infragen.router.baseline import Signals
+from infragen.router.counter import CounterWeights
 from infragen.router.route import LABELS
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
@@ -30,6 +32,8 @@ class ClassifierWeights(BaseModel):
     offsets: dict[str, float] = {}
     layers: int = 6  # MiniLM encoder layers the features are read from
     head_tokens: int = 2  # how many opening tokens the second embedding averages
+    # The learned component count, whose distribution joins the signals (absent: signals only).
+    counter: CounterWeights | None = None
     fitted_on: str = ""
     _arrays: tuple[np.ndarray, np.ndarray] | None = PrivateAttr(default=None)
 
@@ -49,6 +53,12 @@ class ClassifierWeights(BaseModel):
     @classmethod
     def load(cls, path: Path = WEIGHTS_FILE) -> ClassifierWeights:
         return cls.model_validate_json(path.read_text())
+
+
+def structure_features(signals: list[Signals], counter: CounterWeights | None) -> np.ndarray:
+    """The signals' fixed-length vectors, each followed by its learned count distribution."""
+    rows = [s.as_features() + (counter.count_distribution(s) if counter else []) for s in signals]
+    return np.array(rows, dtype=np.float32)
 
 
 def join_features(embeddings: np.ndarray, signals: np.ndarray, signal_scale: float) -> np.ndarray:

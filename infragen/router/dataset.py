@@ -23,6 +23,14 @@ class Example(BaseModel):
     split: Split
     # For batch rows, the brief they were written to ("annotator", "boundary", "stress", "lead").
     brief: str = ""
+    components: list[str] = Field(default_factory=list)  # as its annotator counted them
+
+    def built(self) -> set[str] | None:
+        """The components an annotator counted for a batch row that asks to build something; None
+        for other rows (out of scope, or counted from IaC-Eval resources, or not counted)."""
+        if self.source.startswith("batch:") and self.label != "out_of_scope":
+            return set(self.components)
+        return None
 
 
 def load_examples(split: Split | None = None, path: Path = DEFAULT_DATASET) -> list[Example]:

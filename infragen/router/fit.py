@@ -12,13 +12,15 @@ from pathlib import Path
 
 import numpy as np
 
-from infragen.router.baseline import classify_signals, read_signals
+from infragen.router.baseline import Signals, classify_signals, read_signals
 from infragen.router.classifier import (
     ClassifierWeights,
     fit_softmax,
     join_features,
     softmax,
+    structure_features,
 )
+from infragen.router.counter import MAX_COUNT, fit_counter
 from infragen.router.dataset import DEFAULT_DATASET, load_examples
 from infragen.router.embedding import Embedder
 from infragen.router.route import LABELS, tier_for
@@ -44,10 +46,14 @@ ACCEPT_GRID = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9)
 MIN_BASELINE_PRECISION = 0.95
 
 
+def folds_of(rows: int) -> np.ndarray:
+    return np.arange(rows) % FOLDS
+
+
 def out_of_fold(features: np.ndarray, labels: list[str], l2: float = 1e-3) -> np.ndarray:
     """Each row's logits from a model fitted on the other folds."""
     logits = np.zeros((len(labels), len(LABELS)), dtype=np.float32)
-    folds = np.arange(len(labels)) % FOLDS
+    folds = folds_of(len(labels))
     for fold in range(FOLDS):
         held = folds == fold
         weights, bias = fit_softmax(
@@ -55,6 +61,18 @@ def out_of_fold(features: np.ndarray, labels: list[str], l2: float = 1e-3) -> np
         )
         logits[held] = features[held] @ weights + bias
     return logits
+
+
+def cross_fitted_structure(signals: list[Signals], built: list[set[str] | None]) -> np.ndarray:
+    """Each row's structure features with a count from a counter fitted on the other folds, so the
+    classifier learns how far to trust the count on rows the counter has not seen."""
+    folds = folds_of(len(signals))
+    rows = np.zeros((len(signals), len(signals[0].as_features()) + MAX_COUNT + 1), np.float32)
+    for fold in range(FOLDS):
+        unseen = [None if f == fold else b for b, f in zip(built, folds, strict=True)]
+        held = np.flatnonzero(folds == fold)
+        rows[held] = structure_features([signals[i] for i in held], fit_counter(signals, unseen))
+    return rows
 
 
 def correct(logits: np.ndarray, labels: list[str]) -> np.ndarray:
@@ -130,7 +148,9 @@ def fit(dataset: Path = DEFAULT_DATASET, embedder: Embedder | None = None) -> Cl
     labels = [e.label for e in examples]
     embedder = embedder or Embedder(layers=LAYERS)
     embeddings = embedder.request_features([e.text for e in examples], HEAD_TOKENS)
-    signals = np.array([read_signals(e.text).as_features() for e in examples], dtype=np.float32)
+    signal_rows = [read_signals(e.text) for e in examples]
+    built = [e.built() for e in examples]
+    signals = cross_fitted_structure(signal_rows, built)
 
     def oof_accuracy(setting: tuple[float, float]) -> float:
         scale, l2 = setting
@@ -154,6 +174,7 @@ def fit(dataset: Path = DEFAULT_DATASET, embedder: Embedder | None = None) -> Cl
         offsets={"out_of_scope": offset},
         layers=embedder.layers,
         head_tokens=HEAD_TOKENS,
+        counter=fit_counter(signal_rows, built),
         fitted_on=f"{dataset.name}: {len(examples)} train rows, l2 {l2:g}, out-of-fold "
         f"accuracy {right.mean():.3f}",
     )
