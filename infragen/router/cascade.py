@@ -69,14 +69,18 @@ class Router:
         from infragen.router.classifier import join_features, predict_proba, structure_features
 
         weights = self._weights
-        structure = structure_features(signals, weights.counter)
+        counter = weights.counter
+        built = [counter.built(s) for s in signals] if counter else None
+        structure = structure_features(signals, built)
         embedded = self._embedder.request_features(texts, weights.head_tokens)
         features = join_features(embedded, structure, weights.signal_scale)
         routes = []
-        for row, signal in zip(predict_proba(weights, features), signals, strict=True):
+        probabilities = predict_proba(weights, features)
+        chances = built or [None] * len(signals)
+        for row, signal, kinds in zip(probabilities, signals, chances, strict=True):
             best = int(row.argmax())
             klass, confidence = LABELS[best], float(row[best])
-            named = f"; named: {', '.join(signal.components)}" if signal.components else ""
+            named = _named(signal, kinds)
             if confidence < weights.thresholds[klass]:
                 reason = f"embedding: unsure ({klass} at {confidence:.2f}){named}"
                 routes.append(Route.of("uncertain", confidence, reason, "embedding"))
@@ -108,6 +112,19 @@ class Router:
         if not self.fallback_note:
             return route
         return route.model_copy(update={"reason": f"{route.reason} ({self.fallback_note})"})
+
+
+def _named(signals: Signals, built: list[float] | None) -> str:
+    """What the request names, split (with a counter) into what it builds and what it does not."""
+    if not signals.components:
+        return ""
+    if built is None:
+        return f"; named: {', '.join(signals.components)}"
+    builds = [k for k, chance in zip(signals.components, built, strict=True) if chance >= 0.5]
+    rest = [k for k in signals.components if k not in builds]
+    return f"; builds: {', '.join(builds) or 'none'}" + (
+        f"; context: {', '.join(rest)}" if rest else ""
+    )
 
 
 _shared: dict[bool, Router] = {}

@@ -12,7 +12,7 @@ import numpy as np
 from pydantic import BaseModel, PrivateAttr
 
 from infragen.router.baseline import Signals
-from infragen.router.counter import CounterWeights
+from infragen.router.counter import CounterWeights, count_distribution
 from infragen.router.route import LABELS
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
@@ -55,9 +55,14 @@ class ClassifierWeights(BaseModel):
         return cls.model_validate_json(path.read_text())
 
 
-def structure_features(signals: list[Signals], counter: CounterWeights | None) -> np.ndarray:
-    """The signals' fixed-length vectors, each followed by its learned count distribution."""
-    rows = [s.as_features() + (counter.count_distribution(s) if counter else []) for s in signals]
+def structure_features(
+    signals: list[Signals], built: list[list[float]] | None = None
+) -> np.ndarray:
+    """The signals' fixed-length vectors, each followed (with a counter) by the distribution of the
+    count its chances that each named kind is built imply."""
+    rows = [s.as_features() for s in signals]
+    if built is not None:
+        rows = [row + count_distribution(chances) for row, chances in zip(rows, built, strict=True)]
     return np.array(rows, dtype=np.float32)
 
 

@@ -54,9 +54,6 @@ class CounterWeights(BaseModel):
             chances.append(1 / (1 + math.exp(-score)))
         return chances
 
-    def count_distribution(self, signals: Signals) -> list[float]:
-        return count_distribution(self.built(signals))
-
 
 def mention_features(mention: Mention, signals: Signals) -> dict[str, float]:
     kinds = [m.kind for m in signals.mentions]

@@ -71,7 +71,10 @@ def cross_fitted_structure(signals: list[Signals], built: list[set[str] | None])
     for fold in range(FOLDS):
         unseen = [None if f == fold else b for b, f in zip(built, folds, strict=True)]
         held = np.flatnonzero(folds == fold)
-        rows[held] = structure_features([signals[i] for i in held], fit_counter(signals, unseen))
+        counter = fit_counter(signals, unseen)
+        rows[held] = structure_features(
+            [signals[i] for i in held], [counter.built(signals[i]) for i in held]
+        )
     return rows
 
 

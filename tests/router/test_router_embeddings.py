@@ -139,3 +139,9 @@ def test_committed_weights_match_a_refit(router):
 def test_terse_requests_are_routed_not_refused(router, request_text):
     """Short requests once embedded next to chit-chat ("hi", "ok") and were refused."""
     assert router.route(request_text).tier != "refused"
+
+
+def test_embedding_reason_says_what_the_request_builds(router):
+    route = router.route("an asg of c5 game servers behind an nlb in our existing prod vpc")
+    assert route.stage == "embedding"
+    assert "builds: load_balancer, autoscaling; context: vpc, ec2" in route.reason
