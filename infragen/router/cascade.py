@@ -70,14 +70,15 @@ class Router:
 
         weights = self._weights
         counter = weights.counter
-        built = [counter.built(s) for s in signals] if counter else None
-        structure = structure_features(signals, built)
+        chances = [counter.chances(s) for s in signals] if counter else None
+        structure = structure_features(signals, chances)
         embedded = self._embedder.request_features(texts, weights.head_tokens)
         features = join_features(embedded, structure, weights.signal_scale)
         routes = []
         probabilities = predict_proba(weights, features)
-        chances = built or [None] * len(signals)
-        for row, signal, kinds in zip(probabilities, signals, chances, strict=True):
+        for row, signal, kinds in zip(
+            probabilities, signals, chances or [None] * len(signals), strict=True
+        ):
             best = int(row.argmax())
             klass, confidence = LABELS[best], float(row[best])
             named = _named(signal, kinds)

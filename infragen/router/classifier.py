@@ -56,13 +56,13 @@ class ClassifierWeights(BaseModel):
 
 
 def structure_features(
-    signals: list[Signals], built: list[list[float]] | None = None
+    signals: list[Signals], chances: list[list[float]] | None = None
 ) -> np.ndarray:
-    """The signals' fixed-length vectors, each followed (with a counter) by the distribution of the
-    count its chances that each named kind is built imply."""
+    """The signals' fixed-length vectors, each followed (with a counter's chances that each named
+    kind is built) by the distribution of the count those chances imply."""
     rows = [s.as_features() for s in signals]
-    if built is not None:
-        rows = [row + count_distribution(chances) for row, chances in zip(rows, built, strict=True)]
+    if chances is not None:
+        rows = [row + count_distribution(c) for row, c in zip(rows, chances, strict=True)]
     return np.array(rows, dtype=np.float32)
 
 

@@ -39,7 +39,7 @@ class CounterWeights(BaseModel):
     bias: float
     _index: dict[str, float] | None = PrivateAttr(default=None)
 
-    def built(self, signals: Signals) -> list[float]:
+    def chances(self, signals: Signals) -> list[float]:
         """Per named kind, in the order of `signals.mentions`, the chance the request builds it."""
         if self._index is None:
             self._index = dict(zip(self.features, self.weights, strict=True))
@@ -90,10 +90,8 @@ def fit_counter(
 ) -> CounterWeights:
     """Fit on the rows whose built components are known (`built[i]` is None where they are not);
     the vocabulary comes from every row's mentions."""
-    counts: Counter[str] = Counter()
-    for signals in rows:
-        for mention in signals.mentions:
-            counts.update(mention_features(mention, signals))
+    featured = [[mention_features(m, signals) for m in signals.mentions] for signals in rows]
+    counts: Counter[str] = Counter(name for mentions in featured for f in mentions for name in f)
     vocabulary = sorted(
         name
         for name, n in counts.items()
@@ -101,13 +99,13 @@ def fit_counter(
     )
     index = {name: i for i, name in enumerate(vocabulary)}
     features, targets = [], []
-    for signals, kinds in zip(rows, built, strict=True):
+    for signals, mentions, kinds in zip(rows, featured, built, strict=True):
         if kinds is None:
             continue
         wanted = {ANNOTATOR_SPELLINGS.get(k, k) for k in kinds}
-        for mention in signals.mentions:
+        for mention, named in zip(signals.mentions, mentions, strict=True):
             row = np.zeros(len(vocabulary), dtype=np.float32)
-            for name, value in mention_features(mention, signals).items():
+            for name, value in named.items():
                 if name in index:
                     row[index[name]] = value
             features.append(row)

@@ -73,7 +73,7 @@ def cross_fitted_structure(signals: list[Signals], built: list[set[str] | None])
         held = np.flatnonzero(folds == fold)
         counter = fit_counter(signals, unseen)
         rows[held] = structure_features(
-            [signals[i] for i in held], [counter.built(signals[i]) for i in held]
+            [signals[i] for i in held], [counter.chances(signals[i]) for i in held]
         )
     return rows
 

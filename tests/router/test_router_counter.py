@@ -20,7 +20,7 @@ def test_count_distribution_is_the_distribution_of_a_sum_of_chances():
 
 def _chances(counter, text):
     signals = read_signals(text)
-    return dict(zip(signals.components, counter.built(signals), strict=True))
+    return dict(zip(signals.components, counter.chances(signals), strict=True))
 
 
 def test_counter_learns_which_kinds_fold_into_others_from_annotations():
