@@ -81,7 +81,7 @@ class Router:
         ):
             best = int(row.argmax())
             klass, confidence = LABELS[best], float(row[best])
-            named = _named(signal, kinds)
+            named = _named(signal, None if klass == "out_of_scope" else kinds)
             if confidence < weights.thresholds[klass]:
                 reason = f"embedding: unsure ({klass} at {confidence:.2f}){named}"
                 routes.append(Route.of("uncertain", confidence, reason, "embedding"))
@@ -115,16 +115,18 @@ class Router:
         return route.model_copy(update={"reason": f"{route.reason} ({self.fallback_note})"})
 
 
-def _named(signals: Signals, built: list[float] | None) -> str:
-    """What the request names, split (with a counter) into what it builds and what it does not."""
+def _named(signals: Signals, chances: list[float] | None) -> str:
+    """What the request names; with the counter's chances, split into the components its size
+    counts and the ones it names without building (existing ones, an auto scaling group's
+    instances)."""
     if not signals.components:
         return ""
-    if built is None:
+    if chances is None:
         return f"; named: {', '.join(signals.components)}"
-    builds = [k for k, chance in zip(signals.components, built, strict=True) if chance >= 0.5]
-    rest = [k for k in signals.components if k not in builds]
-    return f"; builds: {', '.join(builds) or 'none'}" + (
-        f"; context: {', '.join(rest)}" if rest else ""
+    counted = [k for k, chance in zip(signals.components, chances, strict=True) if chance >= 0.5]
+    rest = [k for k in signals.components if k not in counted]
+    return f"; counted: {', '.join(counted) or 'none'}" + (
+        f"; not counted: {', '.join(rest)}" if rest else ""
     )
 
 

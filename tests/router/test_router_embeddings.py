@@ -141,7 +141,9 @@ def test_terse_requests_are_routed_not_refused(router, request_text):
     assert router.route(request_text).tier != "refused"
 
 
-def test_embedding_reason_says_what_the_request_builds(router):
+def test_embedding_reason_says_which_named_components_the_size_counts(router):
     route = router.route("an asg of c5 game servers behind an nlb in our existing prod vpc")
     assert route.stage == "embedding"
-    assert "builds: load_balancer, autoscaling; context: vpc, ec2" in route.reason
+    assert "counted: load_balancer, autoscaling; not counted: vpc, ec2" in route.reason
+    refused = router.route("open port 22 on our prod security group")
+    assert refused.klass == "out_of_scope" and refused.reason.endswith("named: security_group")
