@@ -66,9 +66,13 @@ class Signals(BaseModel):
     change_words: bool = False
     question_mark: bool = False
     live_action: bool = False  # opens with a change verb and points at something that exists
-    existing: list[str] = Field(default_factory=list)  # components named only as existing context
     info_request: bool = False  # asks for a price, a quota, a comparison, a script ...
     mentions: list[Mention] = Field(default_factory=list)  # per component, for the learned counter
+
+    @property
+    def existing(self) -> list[str]:
+        """The components named only as existing context."""
+        return [m.kind for m in self.mentions if m.existing]
 
     def as_features(self) -> list[float]:
         """A fixed-length vector for the embedding stage (the baseline itself uses no joiners):
@@ -122,7 +126,6 @@ def read_signals(request: str) -> Signals:
         change_words=bool(CHANGE_WORDS.search(text)),
         question_mark="?" in text,
         live_action=live_reference and bool(CHANGE_START.search(text)),
-        existing=[m.kind for m in mentions if m.existing],
         info_request=bool(INFO_REQUEST.search(text)),
         mentions=mentions,
     )

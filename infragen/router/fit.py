@@ -128,10 +128,12 @@ def fit_thresholds(probabilities: np.ndarray, labels: list[str]) -> dict[str, fl
     return thresholds
 
 
-def fit_baseline_accept(examples, embedding_correct: np.ndarray) -> dict[str, float]:
+def fit_baseline_accept(
+    examples, signals: list[Signals], embedding_correct: np.ndarray
+) -> dict[str, float]:
     """Per class the baseline can answer, the lowest confidence from which its routes are right
     at least MIN_BASELINE_PRECISION of the time and as often as the embedding stage's."""
-    baseline = [classify_signals(read_signals(e.text)) for e in examples]
+    baseline = [classify_signals(s) for s in signals]
     accept = {}
     for klass in LABELS:
         accept[klass] = 1.01  # never stop early
@@ -172,7 +174,7 @@ def fit(dataset: Path = DEFAULT_DATASET, embedder: Embedder | None = None) -> Cl
         weights=np.round(weights, 5).tolist(),
         bias=np.round(bias, 5).tolist(),
         thresholds=fit_thresholds(softmax(logits), labels),
-        baseline_accept=fit_baseline_accept(examples, right),
+        baseline_accept=fit_baseline_accept(examples, signal_rows, right),
         signal_scale=scale,
         offsets={"out_of_scope": offset},
         layers=embedder.layers,

@@ -73,8 +73,9 @@ def test_components_named_as_existing_context_are_not_counted_to_build(
     assert features[24:31] == [1.0 if i == to_build else 0.0 for i in range(7)]
     assert features[31] == float(bool(existing))
     # The baseline still counts every component it names: its rules do not read the cue.
+    fresh = [m.model_copy(update={"existing": False}) for m in signals.mentions]
     assert classify_signals(signals) == classify_signals(
-        signals.model_copy(update={"existing": []})
+        signals.model_copy(update={"mentions": fresh})
     )
 
 
