@@ -13,6 +13,7 @@ from pydantic import BaseModel, PrivateAttr
 
 from infragen.router.baseline import Signals
 from infragen.router.counter import CounterWeights, count_distribution
+from infragen.router.descent import descend
 from infragen.router.route import LABELS
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
@@ -75,15 +76,9 @@ def join_features(embeddings: np.ndarray, signals: np.ndarray, signal_scale: flo
 def fit_softmax(
     features: np.ndarray, labels: list[str], l2: float = 1e-3, steps: int = 3000, rate: float = 2.0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Full-batch gradient descent; the problem is small (hundreds of rows, ~400 features)."""
+    """Full-batch gradient descent; the problem is small (thousands of rows, ~800 features)."""
     targets = np.eye(len(LABELS), dtype=np.float32)[[LABELS.index(y) for y in labels]]
-    weights = np.zeros((features.shape[1], len(LABELS)), dtype=np.float32)
-    bias = np.zeros(len(LABELS), dtype=np.float32)
-    for _ in range(steps):
-        error = (softmax(features @ weights + bias) - targets) / len(features)
-        weights -= rate * (features.T @ error + l2 * weights)
-        bias -= rate * error.sum(axis=0)
-    return weights, bias
+    return descend(features, targets, softmax, l2, steps, rate)
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

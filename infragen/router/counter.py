@@ -19,6 +19,7 @@ import numpy as np
 from pydantic import BaseModel, PrivateAttr
 
 from infragen.router.baseline import Mention, Signals
+from infragen.router.descent import descend
 
 MAX_COUNT = 6  # the class boundary is "six or more", so counts stop there
 # A word or pair of kinds becomes a feature once it occurs this often in the training mentions.
@@ -110,19 +111,13 @@ def fit_counter(
                     row[index[name]] = value
             features.append(row)
             targets.append(float(mention.kind in wanted))
-    weights, bias = _fit_logistic(np.array(features), np.array(targets, dtype=np.float32), l2)
+    weights, bias = descend(
+        np.array(features), np.array(targets, dtype=np.float32), _sigmoid, l2, steps=3000, rate=4.0
+    )
     return CounterWeights(
         features=vocabulary, weights=np.round(weights, 5).tolist(), bias=round(float(bias), 5)
     )
 
 
-def _fit_logistic(
-    features: np.ndarray, targets: np.ndarray, l2: float, steps: int = 3000, rate: float = 4.0
-) -> tuple[np.ndarray, float]:
-    weights = np.zeros(features.shape[1], dtype=np.float32)
-    bias = 0.0
-    for _ in range(steps):
-        error = (1 / (1 + np.exp(-(features @ weights + bias))) - targets) / len(targets)
-        weights -= rate * (features.T @ error + l2 * weights)
-        bias -= rate * float(error.sum())
-    return weights, bias
+def _sigmoid(scores: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-scores))
