@@ -29,6 +29,21 @@ class RunSettings(BaseSettings):
     allow_exec: bool = Field(
         False, description="Allow planning configs with provisioners/external data."
     )
+    emulator: bool = Field(
+        False, description="Plan, apply and destroy on a local AWS emulator (moto) as a gate."
+    )
+    provider_mirror: Path | None = Field(
+        None, description="A Terraform provider mirror to use before the usual places."
+    )
+    download_providers: bool = Field(
+        False, description="Let terraform init download providers no local mirror holds."
+    )
+    aws_provider: int | None = Field(
+        None,
+        ge=5,
+        le=6,
+        description="AWS provider major to target (default: newest that resolves, else 6).",
+    )
     fail_on: str = Field("LOW", description="Lowest Checkov severity that fails the security gate.")
     skip_checks: list[str] = Field(default_factory=list, description="Checkov check ids to skip.")
     policies: list[Path] = Field(
