@@ -6,7 +6,8 @@ from typing import Literal
 
 from langgraph.graph import END, START, StateGraph
 
-from infragen.context import RunContext
+from infragen.context import RunOptions
+from infragen.gates import RETRY_GATES
 from infragen.nodes.ansible import write_ansible
 from infragen.nodes.architect import architect
 from infragen.nodes.clarify import clarify
@@ -15,18 +16,16 @@ from infragen.nodes.deep_validate import deep_validate
 from infragen.nodes.finops import finops
 from infragen.nodes.parse import parse
 from infragen.nodes.plan import plan
+from infragen.nodes.report import report
 from infragen.nodes.security import security
 from infragen.nodes.validate import validate
-from infragen.state import NODE_ORDER, State
+from infragen.state import NODE_ORDER, RunInput, State
 
 DEFAULT_MAX_RETRIES = 3
 
 
-def after_clarifier(state: State) -> Literal["planner", "__end__"]:
-    return END if state.get("refusal") else "planner"
-
-
-RETRY_GATES = ("validate", "completeness", "security")
+def after_clarifier(state: State) -> Literal["planner", "reporter"]:
+    return "reporter" if state.get("refusal") else "planner"
 
 
 def _attempts_left(state: State) -> bool:
@@ -52,15 +51,18 @@ def after_security(state: State) -> Literal["architect", "parser"]:
 
 
 def build_graph() -> StateGraph:
-    g = StateGraph(State, context_schema=RunContext)
+    # The API passes a RunContext as the context; LangGraph Server a `RunOptions` from the request
+    # (the published context schema), which `context_of` turns into one RunContext per run.
+    g = StateGraph(State, context_schema=RunOptions, input_schema=RunInput)
     steps = {"clarifier": clarify, "planner": plan, "architect": architect, "validator": validate,
              "completeness": completeness, "deep_validator": deep_validate, "security": security,
              "parser": parse, "finops": finops, "ansible": write_ansible}  # fmt: skip
     for name in NODE_ORDER:
         g.add_node(name, steps[name])
+    g.add_node("reporter", report)  # after the main path: the final state carries the report
 
     g.add_edge(START, "clarifier")
-    g.add_conditional_edges("clarifier", after_clarifier, ["planner", END])
+    g.add_conditional_edges("clarifier", after_clarifier, ["planner", "reporter"])
     g.add_edge("planner", "architect")
     g.add_edge("architect", "validator")
     g.add_conditional_edges("validator", after_validator, ["architect", "completeness"])
@@ -69,7 +71,8 @@ def build_graph() -> StateGraph:
     g.add_conditional_edges("security", after_security, ["architect", "parser"])
     g.add_edge("parser", "finops")
     g.add_edge("finops", "ansible")
-    g.add_edge("ansible", END)
+    g.add_edge("ansible", "reporter")
+    g.add_edge("reporter", END)
     return g
 
 
@@ -83,5 +86,6 @@ def mermaid() -> str:
 
 
 def make_graph(config=None):
-    """Factory named in graph/langgraph.json for `langgraph dev` / LangGraph Server."""
+    """Factory named in graph/langgraph.json (`infragen.graph:make_graph`, a module path, so
+    `langgraph dev` finds it from any working directory) for `langgraph dev` / LangGraph Server."""
     return compile_graph()

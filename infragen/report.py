@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-GATE_ORDER = ("validate", "completeness", "plan", "security", "cost", "ansible")
+from infragen.gates import order_key
 
 
 def overall_status(gates: dict[str, dict[str, Any]], refusal: str | None, error: str | None) -> str:
@@ -66,7 +66,7 @@ def build_report(
         name: {k: v for k, v in g.items() if k != "attempt"}
         for name, g in sorted(
             state.get("gates", {}).items(),
-            key=lambda kv: GATE_ORDER.index(kv[0]) if kv[0] in GATE_ORDER else 99,
+            key=lambda kv: order_key(kv[0]),
         )
     }
     calls = state.get("calls", [])
