@@ -1,7 +1,9 @@
 """Validator (no model): HCL parse, zero-token schema repairs, offline schema, terraform fmt/validate.
 
-Terraform's own `validate` needs the AWS provider plugin, which cannot be downloaded offline; the
-offline schema stands in for it and the gate's engine says which checks really ran.
+Terraform's own `validate` runs with the real AWS provider whenever one resolves (a local mirror or
+plugin cache, or the registry when downloads are allowed); its schema then supersedes the shipped
+offline copy. Where no provider resolves, the offline schema stands in for it. The gate's engine
+says which checks really ran, and with which provider version.
 """
 
 from __future__ import annotations
@@ -50,12 +52,21 @@ def duplicate_findings(inventory: Inventory) -> list[Finding]:
     ]
 
 
-def pinned_major(inventory: Inventory) -> int:
-    """The AWS provider major the configuration pins, which picks the schema to check against."""
+def pinned_major(inventory: Inventory, resolved: int | None = None) -> int:
+    """The AWS provider major the configuration pins, which picks the schema to check against.
+
+    An unpinned configuration gets what `terraform init` would install: the newest major a
+    local mirror holds (`resolved`), else the newest shipped schema.
+    """
     from infragen.schema.version import major_from_constraint
 
     aws = inventory.required_providers.get("aws", {})
-    return major_from_constraint(aws.get("version", "") if isinstance(aws, dict) else "")
+    constraint = (
+        aws.get("version", "") if isinstance(aws, dict) else aws if isinstance(aws, str) else ""
+    )
+    if not constraint and resolved is not None:
+        return resolved
+    return major_from_constraint(constraint)
 
 
 def schema_module():
@@ -70,27 +81,43 @@ def validate_files(
     files: dict[str, str], ctx: RunContext
 ) -> tuple[GateResult, dict[str, str], list[str]]:
     """Run every validation engine; returns the gate, the (possibly repaired) files and the repairs."""
+    from infragen.tools import terraform
+    from infragen.tools.terraform_providers import resolve_providers
+
     started = time.perf_counter()
+    settings = ctx.settings
+    providers = resolve_providers(
+        mirrors=[settings.provider_mirror] if settings.provider_mirror else [],
+        download=settings.download_providers,
+    )
     tf = subset(files, "terraform/")
     engines, notes, repairs = ["hcl2"], [], []
     inventory, findings = parse_findings(tf)
+    schema_findings: list[Finding] = []
+    offline_engine = ""
     schema = schema_module()
     if inventory is not None and schema is not None:
-        tf, repairs = schema.repair_texts(tf)
+        major = pinned_major(inventory, providers.newest_major())
+        tf, repairs = schema.repair_texts(tf, major)
         files = {**files, **tf}
-        findings += schema.validate_texts(tf)
-        engines.append(f"offline-schema (aws {schema.provider_version(pinned_major(inventory))})")
+        schema_findings = schema.validate_texts(tf, major)
+        offline_engine = f"offline-schema (aws {schema.provider_version(major)})"
     elif schema is None:
         notes.append("offline schema not installed")
     if inventory is not None:
         findings += duplicate_findings(inventory)
     findings += find_secrets(tf)
 
-    from infragen.tools import terraform
-
     scratch = sync_scratch(ctx.workspace / "validate", tf) / "terraform"
     fmt = terraform.fmt_check(scratch)
-    tfv = terraform.validate(scratch)
+    tfv = terraform.validate(scratch, providers=providers)
+    if offline_engine:
+        if terraform.provider_checked(tfv):
+            # The real provider's schema is the one the offline copy approximates: it decides.
+            notes.append("offline schema superseded by the real provider")
+        else:
+            findings += schema_findings
+            engines.append(offline_engine)
     for result in (fmt, tfv):
         if result.status == "skipped":
             notes.append(f"{result.engine or 'terraform'}: {result.reason}")

