@@ -132,9 +132,20 @@ class ReferenceChecker:
         )
 
 
-def traversals_of(block: Block) -> list[tuple[int, Traversal]]:
-    """Every (line, traversal) inside a block, nested blocks included."""
-    found = [(a.line, t) for a in block.attributes for t in a.traversals]
+def traversals_of(block: Block, bound: frozenset[str] = frozenset()) -> list[tuple[int, Traversal]]:
+    """Every (line, traversal) inside a block, nested blocks included, except those that start at
+    a `dynamic` block's iterator (`dynamic "http_header"` binds `http_header` inside it)."""
+    if block.type == "dynamic" and block.labels:
+        iterator = block.attribute("iterator")
+        name = iterator.traversals[0][0] if iterator and iterator.traversals else block.labels[0]
+        bound = bound | {name}
+    found = [
+        (a.line, t)
+        for a in block.attributes
+        if not (block.type == "dynamic" and a.name == "iterator")
+        for t in a.traversals
+        if t[0] not in bound
+    ]
     for child in block.blocks:
-        found.extend(traversals_of(child))
+        found.extend(traversals_of(child, bound))
     return found

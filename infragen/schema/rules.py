@@ -115,7 +115,13 @@ class BodyChecker:
                     "wrong-type", attr.line, f'Incorrect value type for "{attr.name}": {problem}.'
                 )
             return
-        if schema.block(attr.name) is not None:
+        nested = schema.block(attr.name)
+        if nested is not None:
+            if nested.nesting == "single":
+                # The schema source cannot tell a single nested block from a single nested
+                # attribute (plugin-framework resources such as aws_s3tables_table_bucket use
+                # `encryption_configuration = {...}`), so both spellings are accepted.
+                return
             if (self.type_name, attr.name) in ATTRIBUTE_MODE_BLOCKS and attr.kind in (
                 "tuple",
                 "expr",

@@ -25,6 +25,7 @@ _TRAVERSAL_TEXT = re.compile(
 )
 _STEP = re.compile(r"\[[^\]]*\]|\.\*|\.?([A-Za-z_][\w-]*)")
 _CHAINS = ("get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term")
+_FOR_EXPRESSIONS = ("for_tuple_expr", "for_object_expr")
 
 
 @dataclass(slots=True)
@@ -210,6 +211,17 @@ def _collect(node: Tree | Token, out: list[Traversal]) -> None:
     if isinstance(node, Token):
         if "${" in node:
             out.extend(traversals_in_template(str(node)))
+        return
+    if node.data in _FOR_EXPRESSIONS:
+        # `for time_slot in ...`: the loop variables are not references to anything declared
+        intro = next(c for c in node.children if isinstance(c, Tree) and c.data == "for_intro")
+        bound = {
+            _identifier(c) for c in intro.children if isinstance(c, Tree) and c.data == "identifier"
+        }
+        inner: list[Traversal] = []
+        for child in node.children:
+            _collect(child, inner)
+        out.extend(t for t in inner if t[0] not in bound)
         return
     if node.data in _CHAINS or (
         node.data == "expr_term"

@@ -11,7 +11,7 @@ from infragen.schema.references import Declarations, ReferenceChecker, traversal
 from infragen.schema.rules import DATA_META_BLOCKS, RESOURCE_META_BLOCKS, BodyChecker
 from infragen.schema.store import ProviderSchema, load
 from infragen.schema.syntax import Block, parse_document
-from infragen.schema.version import pick_major
+from infragen.schema.version import pick_major, version_gap
 from infragen.tools.hcl import HclParseError
 
 TOP_LEVEL_BLOCKS = {
@@ -50,7 +50,36 @@ def analyse_texts(files: dict[str, str], major: int | None = None) -> list[Issue
     references = ReferenceChecker(schema, declared)
     for file, (root, _) in documents.items():
         issues.extend(_check_document(file, root, schema, references))
+    gap = version_gap([root for root, _ in documents.values()], schema.version)
+    if gap:
+        issues = [_newer_than_schema(i, gap, schema.version) for i in issues]
     return _unique(issues)
+
+
+# What a newer provider may add: names the shipped schema does not know yet.
+GAP_RULES = {
+    "schema.unknown-argument",
+    "schema.unknown-block",
+    "schema.unknown-resource-type",
+    "schema.unknown-data-source",
+    "schema.unknown-attribute-reference",
+    "schema.attribute-as-block",
+    "schema.block-as-attribute",
+    "schema.missing-required-argument",
+    "schema.missing-required-block",
+}
+
+
+def _newer_than_schema(item: Issue, gap: str, version: str) -> Issue:
+    """An unknown name in a configuration that needs a newer provider is a warning, never
+    repaired: the provider it asks for may well have it."""
+    if item.finding.rule_id not in GAP_RULES:
+        return item
+    message = (
+        f"{item.finding.message} (the configuration needs {gap}; the offline schema describes "
+        f"{version}, so this may be newer than the schema)"
+    )
+    return Issue(item.finding.model_copy(update={"severity": "warning", "message": message}))
 
 
 def _check_document(

@@ -52,3 +52,28 @@ def aws_constraint(roots: list[Block]) -> str | None:
 def pick_major(roots: list[Block]) -> int:
     constraint = aws_constraint(roots)
     return major_from_constraint(constraint) if constraint else DEFAULT_MAJOR
+
+
+def minimum_version(constraint: str) -> tuple[int, ...] | None:
+    """The lowest version a constraint admits, from its `>=`, `>`, `~>` or `=` parts (None if none)."""
+    lowest: tuple[int, ...] | None = None
+    for part in constraint.split(","):
+        match = _PART.match(part)
+        if not match or (match.group(1) or "=") not in ("=", ">=", ">", "~>"):
+            continue
+        version = (int(match.group(2)), *(int(n) for n in match.group(3).split(".")[1:]))
+        lowest = version if lowest is None else max(lowest, version)
+    return lowest
+
+
+def parse_version(text: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", text))
+
+
+def version_gap(roots: list[Block], schema_version: str) -> str | None:
+    """`hashicorp/aws >= 6.42` when the configuration needs a newer provider than the schema's."""
+    constraint = aws_constraint(roots)
+    needed = minimum_version(constraint) if constraint else None
+    if needed is None or needed <= parse_version(schema_version)[: len(needed)]:
+        return None
+    return f"hashicorp/aws {constraint.strip()}"
