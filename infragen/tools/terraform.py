@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from infragen.domain import Finding, GateResult
@@ -42,6 +42,7 @@ _UNAVAILABLE = (
     "Inconsistent dependency lock file",
     "Failed to download module",
     "Module not installed",
+    "Error accessing remote module registry",
 )
 _PROVIDER_NAME = re.compile(r"provider (?:registry\.terraform\.io/)?([\w-]+/[\w-]+)")
 _CREDENTIAL_VARS = (
@@ -172,8 +173,10 @@ def validate(
     providers: ProviderResolution | None = None,
     download_providers: bool = False,
     timeout: float = 300,
+    copy: bool = True,
 ) -> GateResult:
-    """`terraform init -backend=false` + `terraform validate -json` on a copy of `directory`.
+    """`terraform init -backend=false` + `terraform validate -json` on a copy of `directory`
+    (`copy=False`: in `directory` itself, a throwaway tree the caller staged with its modules).
 
     Providers come from `providers` (default: every local mirror `resolve_providers` finds, plus
     the registry when `download_providers`); the gate's engine names the ones init installed.
@@ -181,7 +184,7 @@ def validate(
     started = time.monotonic()
     tf = select_engine(engine)
     providers = providers or resolve_providers(download=download_providers)
-    with working_copy(directory) as project:
+    with working_copy(directory) if copy else nullcontext(directory) as project:
         rc, init_findings, cli_config = _init(
             tf, project, providers, backend=False, timeout=timeout, gate=GATE_VALIDATE
         )
