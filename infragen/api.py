@@ -152,7 +152,7 @@ def stream_run(
                         for node, update in chunk.items():
                             if node == "__interrupt__":
                                 questions = update[0].value["questions"]
-                            else:
+                            elif node != "reporter":  # the API builds its own report
                                 yield node, update or {}
                 except GeneratorExit:  # the caller stopped reading: nothing failed here
                     raise
@@ -167,7 +167,7 @@ def stream_run(
                     break
                 pending = Command(resume=answer(questions))
     finally:
-        shutil.rmtree(context.workspace, ignore_errors=True)
+        context.remove_workspace()
 
 
 def merge_update(state: dict[str, Any], update: dict[str, Any]) -> None:

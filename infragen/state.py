@@ -4,7 +4,11 @@ nodes convert to and from the pydantic domain values at their edges."""
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any, Required
+
+# pydantic builds the published JSON schemas from these classes and, before Python 3.12, needs
+# typing_extensions' TypedDict (typing's made `/assistants/{id}/schemas` return null)
+from typing_extensions import TypedDict
 
 NODE_ORDER = (
     "clarifier",
@@ -23,6 +27,19 @@ NODE_ORDER = (
 
 def merge_dicts(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
     return {**left, **right}
+
+
+class RunInput(TypedDict, total=False):
+    """What a run starts from (LangGraph Server publishes it as the input schema)."""
+
+    request: Required[str]
+    """The user's request, as typed."""
+    max_retries: int
+    """Architect attempts allowed before finishing with the failures reported (default 3)."""
+    policies: list[dict[str, str]]
+    """User Rego intent policies (`Policy`: name, text) the completeness gate evaluates."""
+    output_dir: str
+    """Where the project is written (recorded for `infragen resume`; a server run writes nothing)."""
 
 
 class State(TypedDict, total=False):
@@ -62,3 +79,6 @@ class State(TypedDict, total=False):
     """One record per architect attempt: which gates failed and why."""
     refusal: str
     """Set when the request cannot be served; the graph ends early."""
+    report: dict[str, Any]
+    """The run report (`infragen.report.build_report`: status, gates, cost, usage, files), set by
+    the last node so a LangGraph Server run's final state carries it."""

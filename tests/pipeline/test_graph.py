@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import json
 from pathlib import Path
 
@@ -20,6 +20,7 @@ NODE_ORDER = [
     "parser",
     "finops",
     "ansible",
+    "reporter",
 ]
 
 
@@ -29,15 +30,11 @@ def test_committed_diagram_matches_compiled_graph():
 
 
 def test_langgraph_json_names_a_loadable_graph_factory():
-    config_path = ROOT / "graph" / "langgraph.json"
-    config = json.loads(config_path.read_text())
-    target = config["graphs"]["infragen"]
-    file_part, _, attr = target.partition(":")
-    module_path = (config_path.parent / file_part).resolve()
-    assert module_path.is_file()
-    spec = importlib.util.spec_from_file_location("infragen_graph_entry", module_path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    compiled = getattr(module, attr)()
+    """A module path, not a file path: `langgraph dev` resolves file paths from the working
+    directory, so `../infragen/graph.py` failed from the repository root."""
+    config = json.loads((ROOT / "graph" / "langgraph.json").read_text())
+    module_name, _, attr = config["graphs"]["infragen"].partition(":")
+    assert "/" not in module_name and not module_name.endswith(".py")
+    compiled = getattr(importlib.import_module(module_name), attr)()
     nodes = [n for n in compiled.get_graph().nodes if not n.startswith("__")]
     assert nodes == NODE_ORDER

@@ -1,25 +1,23 @@
-"""graph/langgraph.json serves the graph: the factory it names loads from its path (as `langgraph dev`
-does) and the compiled graph runs a request with the JSON context a LangGraph Server run carries."""
+"""graph/langgraph.json serves the graph: the factory it names imports (as `langgraph dev` does) and
+the compiled graph runs a request with the JSON context a LangGraph Server run carries."""
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import json
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "graph" / "langgraph.json"
 
 
 def load_factory():
+    """The factory as `langgraph dev` loads a module path: by importing it."""
     config = json.loads(CONFIG.read_text())
-    file_part, _, attr = config["graphs"]["infragen"].partition(":")
-    spec = importlib.util.spec_from_file_location(
-        "langgraph_server_entry", (CONFIG.parent / file_part).resolve()
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return getattr(module, attr)
+    module_name, _, attr = config["graphs"]["infragen"].partition(":")
+    return getattr(importlib.import_module(module_name), attr)
 
 
 def test_config_dependencies_point_at_the_installable_project():
@@ -50,3 +48,20 @@ def test_served_graph_runs_with_no_context_at_all(monkeypatch):
     graph = load_factory()({"configurable": {}})
     planned = graph.invoke({"request": "create an sqs queue"}, interrupt_before=["architect"])
     assert planned.get("refusal") is None and "sqs" in json.dumps(planned["plan"]).lower()
+
+
+def test_served_graph_takes_settings_from_the_context(monkeypatch):
+    """`context` overrides the environment per run; the final state carries the report."""
+    monkeypatch.setenv("INFRAGEN_OFFLINE", "false")
+    graph = load_factory()({"configurable": {}})
+    request = {"request": "tell me a joke about cats"}
+    offline = graph.invoke(request, context={"offline": True})["report"]
+    assert offline["status"] == "refused"
+    assert offline["usage"]["by_model"] == {"offline:blueprints": 0}
+    from_env = graph.invoke(request, context={})["report"]  # INFRAGEN_OFFLINE=false, no key
+    assert (
+        from_env["status"] == "refused"
+        and "offline:blueprints" not in from_env["usage"]["by_model"]
+    )
+    with pytest.raises(ValueError, match="ofline"):  # a misspelt setting is an error, not ignored
+        graph.invoke({"request": "create an sqs queue"}, context={"ofline": True})
