@@ -27,6 +27,8 @@ class ChatRequest(BaseModel):
     max_tokens: int = 1024
     temperature: float = 0.0
     payload: dict[str, Any] = Field(default_factory=dict)
+    exclude: list[str] = Field(default_factory=list)
+    """Models ("backend:model") not to ask: ones whose answer this task could not use."""
 
 
 class TokenUsage(BaseModel):
@@ -61,6 +63,10 @@ class ChatResponse(BaseModel):
     latency_s: float = 0.0
     attempts: list[Attempt] = Field(default_factory=list)
     cached: bool = False
+    finish_reason: str = ""
+    """Why the model stopped: "stop", or "length" when `max_tokens` cut the answer."""
+    tier: str = ""
+    """The tier of the chain link that answered (set by the model router)."""
     # Set by backends that use an API key: the key's short id (never the key) and the
     # `x-ratelimit-*` headers of the reply, both kept in the token ledger.
     key_id: str = ""

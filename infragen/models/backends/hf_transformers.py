@@ -128,6 +128,8 @@ class TransformersBackend(InProcessBackend):
                 total_tokens=prompt_len + int(len(new_tokens)),
             ),
             latency_s=time.perf_counter() - started,
+            # generation stopped on the cap, not on an end-of-sequence token
+            finish_reason="length" if len(new_tokens) >= request.max_tokens else "stop",
         )
 
 

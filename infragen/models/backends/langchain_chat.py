@@ -68,6 +68,7 @@ class LangChainChatBackend:
         except Exception as exc:  # every SDK failure becomes a classified BackendCallError
             raise classify(exc) from None
         usage = reply.usage_metadata or {}
+        metadata = reply.response_metadata or {}
         return ChatResponse(
             content=reply.text,
             model_used=model,
@@ -78,6 +79,7 @@ class LangChainChatBackend:
                 total_tokens=usage.get("total_tokens", 0),
             ),
             latency_s=time.perf_counter() - started,
+            finish_reason=str(metadata.get("finish_reason") or ""),
             key_id=self.key_id,
             rate_limits=dict(self._seen.headers),
         )

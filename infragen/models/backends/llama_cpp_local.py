@@ -84,6 +84,7 @@ class LlamaCppBackend(InProcessBackend):
                 total_tokens=usage.get("total_tokens", 0),
             ),
             latency_s=time.perf_counter() - started,
+            finish_reason=str(reply["choices"][0].get("finish_reason") or ""),
         )
 
 
