@@ -51,6 +51,13 @@ class NoBackendError(InfragenError):
     exit_code = 3
 
 
+class BackendAuthError(InfragenError):
+    """A configured model backend rejected its key (401/403): a configuration error, never
+    hidden behind the offline catalogue unless MODEL_ON_AUTH_ERROR=fallback says so."""
+
+    exit_code = 3
+
+
 class BudgetExceededError(InfragenError):
     """A call would cross a daily or per-run token budget."""
 
@@ -58,6 +65,7 @@ class BudgetExceededError(InfragenError):
 
 
 class ToolError(InfragenError):
-    """An external tool (terraform, checkov, ansible, infracost) failed to run."""
+    """An external tool (terraform, checkov, ansible, infracost) failed to run: an internal or
+    environment error, never "a gate failed" (exit 1)."""
 
-    exit_code = 1
+    exit_code = 3

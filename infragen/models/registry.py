@@ -110,9 +110,15 @@ class Registry(BaseModel):
             return [ModelRef(backend=backend, model=m) for m in own]
         return [ModelRef(backend=backend, model=r.model) for r in self.tiers[tier]]
 
-    def chain(self, task: str, settings: ModelSettings) -> list[ChainLink]:
-        """The ordered, de-duplicated list of models to try for `task`, offline last."""
-        tier = self.tier_of(task)
+    def chain(self, task: str, settings: ModelSettings, tier: str | None = None) -> list[ChainLink]:
+        """The ordered, de-duplicated list of models to try for `task`, offline last.
+
+        `tier` asks for another tier first (a simple request's lightweight first try); the
+        task's own tier stands behind it, then the universal fallback."""
+        own = self.tier_of(task)
+        if tier is not None and tier not in self.tiers:
+            raise ConfigError(f"unknown tier {tier!r}", f"use one of {sorted(self.tiers)}")
+        tier = tier or own
         backend = settings.model_backend
         default_backend = backend or DEFAULT_BACKEND
         links: list[ChainLink] = []
@@ -120,15 +126,15 @@ class Registry(BaseModel):
             links.append(
                 ChainLink(
                     ref=ModelRef.parse(settings.force_model, default_backend),
-                    tier=tier,
+                    tier=own,
                     source="FORCE_MODEL",
                 )
             )
         else:
             if task in settings.task_models:
                 ref = ModelRef.parse(settings.task_models[task], default_backend)
-                links.append(ChainLink(ref=ref, tier=tier, source=f"override {task}"))
-            for name in (tier, "fallback"):
+                links.append(ChainLink(ref=ref, tier=own, source=f"override {task}"))
+            for name in dict.fromkeys((tier, own, "fallback")):
                 if settings.tier_default(name):
                     ref = ModelRef.parse(settings.tier_default(name), default_backend)
                     source = f"DEFAULT_{name.upper()}_MODEL"

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from infragen.errors import BudgetExceededError, ConfigError, NoBackendError
+from infragen.errors import BackendAuthError, BudgetExceededError, ConfigError, NoBackendError
 from infragen.models.attempt_log import log_attempt
 from infragen.models.backends.registry import create_backend
 from infragen.models.base import Attempt, Backend, BackendCallError, ChatRequest, ChatResponse
@@ -115,15 +115,47 @@ class ModelRouter:
             for task in tasks
         ]
 
+    def can_serve(self, task: str) -> bool:
+        """Whether a real model (not the offline catalogue) could answer `task` in this run:
+        its chain holds a backend that is configured (key or server) and not retired."""
+        for link in self.registry.chain(task, self.settings):
+            ref = link.ref
+            if ref.backend == self.registry.offline.backend:
+                continue
+            if self.health.model_retired(ref.backend, ref.model):
+                continue
+            if ref.backend in IN_PROCESS_BACKENDS or ref.backend in self._factories:
+                return True
+            if ref.backend == "openai" and self.settings.openai_base_url:
+                return True
+            if any(
+                k is not None and not self.health.key_retired(ref.backend, k.key_id)
+                for k in keys_for(ref.backend, link.tier, self.settings)
+            ):
+                return True
+        return False
+
     def complete(self, request: ChatRequest) -> ChatResponse:
-        chain = self.registry.chain(request.task, self.settings)
+        chain = self.registry.chain(request.task, self.settings, request.tier)
         deadline = time.monotonic() + self.settings.task_deadline_s
         attempts: list[Attempt] = []
         budget_errors: list[BudgetExceededError] = []
+        auth_errors: list[str] = []
         for depth, link in enumerate(chain):
-            response = self._try_link(request, link, depth, deadline, attempts, budget_errors)
+            if str(link.ref) in request.exclude:
+                continue
+            if auth_errors and link.ref.backend == self.registry.offline.backend:
+                if self.settings.on_auth_error != "fallback":
+                    raise BackendAuthError(
+                        mask(f"a configured model backend rejected its key: {auth_errors[0]}"),
+                        "fix or unset the key named above (`infragen models` shows them), or "
+                        "set MODEL_ON_AUTH_ERROR=fallback to use the offline catalogue instead",
+                    )
+            response = self._try_link(
+                request, link, depth, deadline, attempts, budget_errors, auth_errors
+            )
             if response is not None:
-                return response.model_copy(update={"attempts": attempts})
+                return response.model_copy(update={"attempts": attempts, "tier": link.tier})
         paid = [a for a in attempts if a.backend != self.registry.offline.backend]
         if budget_errors and all(
             a.error_class in ("BudgetExceededError", "MissingKey") for a in paid
@@ -142,6 +174,7 @@ class ModelRouter:
         deadline: float,
         attempts: list[Attempt],
         budget_errors: list[BudgetExceededError],
+        auth_errors: list[str],
     ) -> ChatResponse | None:
         ref = link.ref
 
@@ -220,6 +253,9 @@ class ModelRouter:
             except BackendCallError as error:
                 if reservation is not None:
                     self.ledger.release(reservation)
+                if error.status in (401, 403):
+                    label = key.label if key else ref.backend
+                    auth_errors.append(f"{ref} with {label}: {error.status} {error}")
                 if self._after_failure(error, ref.backend, ref.model, key_id) == "next_model":
                     return None
                 continue
@@ -263,7 +299,8 @@ class ModelRouter:
                 self.ledger.settle(reservation, response.usage, response.rate_limits)
             else:
                 self.ledger.record(call, response.usage, rate_limits=response.rate_limits)
-        if self.cache is not None:
+        if self.cache is not None and response.finish_reason != "length":
+            # a cut answer is never served again: the next try must reach the model
             self.cache.put(call.backend, call.model, request, response.content)
 
     def _daily_budget(self, key: ApiKey) -> int:
