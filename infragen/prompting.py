@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import Environment, StrictUndefined
+from pydantic import ValidationError
 
+from infragen.errors import NoBackendError
 from infragen.models.base import ChatRequest, ChatResponse, Message
+
+T = TypeVar("T")
+MAX_STRUCTURED_MODELS = 4
+"""Models a structured answer is asked of before the deterministic fallback answers."""
 
 _SPLIT = "---user---"
 
@@ -75,6 +82,8 @@ def call_record(node: str, response: ChatResponse) -> dict[str, Any]:
         "total_tokens": response.usage.total_tokens,
         "cached": response.cached,
         "latency_s": round(response.latency_s, 4),
+        "tier": response.tier,
+        "finish_reason": response.finish_reason,
         "attempts": [a.model_dump() for a in response.attempts],
     }
 
@@ -98,3 +107,74 @@ def ask(
         payload=payload,
     )
     return models.complete(request)
+
+
+def _parse_error(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the object"
+        return f"{where}: {first['msg']}"
+    return str(exc)
+
+
+def ask_structured(
+    models: Any,
+    node: str,
+    template: str,
+    *,
+    parse: Callable[[dict[str, Any]], T],
+    fallback: Callable[[], T],
+    max_tokens: int,
+    payload: dict[str, Any],
+    **context: Any,
+) -> tuple[T, list[dict[str, Any]]]:
+    """Ask for a JSON answer and `parse` it. An answer that does not parse gets one repair try
+    (the same chain, shown its answer and the parse error), then the next model of the chain,
+    and in the end `fallback` (the deterministic parser or planner). Every call is returned
+    for the report, the failed ones included: tokens spent are never lost."""
+    request = ChatRequest(
+        task=node,
+        messages=render_messages(template, **context),
+        max_tokens=max_tokens,
+        payload=payload,
+    )
+    calls: list[dict[str, Any]] = []
+    exclude: list[str] = []
+    for _ in range(MAX_STRUCTURED_MODELS):
+        try:
+            response = models.complete(request.model_copy(update={"exclude": exclude}))
+        except NoBackendError:
+            if not exclude:
+                raise  # nothing answered at all: the caller reports which models were tried
+            return fallback(), calls
+        calls.append(call_record(node, response))
+        try:
+            return parse(extract_json(response.content)), calls
+        except (ValueError, ValidationError) as exc:
+            error = _parse_error(exc)
+        if response.backend == "offline":
+            return fallback(), calls
+        repair = request.model_copy(
+            update={
+                "exclude": exclude,
+                "messages": [
+                    *request.messages,
+                    Message(role="assistant", content=response.content[:4000]),
+                    Message(
+                        role="user",
+                        content=f"Your answer could not be used ({error}). "
+                        "Reply with the corrected JSON object only, no prose.",
+                    ),
+                ],
+            }
+        )
+        try:
+            fixed = models.complete(repair)
+        except NoBackendError:
+            return fallback(), calls
+        calls.append(call_record(node, fixed))
+        try:
+            return parse(extract_json(fixed.content)), calls
+        except (ValueError, ValidationError):
+            exclude.append(f"{response.backend}:{response.model_used}")
+    return fallback(), calls

@@ -1,7 +1,8 @@
 """Run settings: every knob of a run, from arguments, `INFRAGEN_*` environment variables or defaults.
 
-Precedence is argument > environment > `.env` file > default (pydantic-settings' own order for init
-kwargs, env and dotenv). Model routing has its own settings in `infragen.models.config`.
+Precedence is argument > environment > `.env` file > config file > default, for these and for the
+model settings that `RunSettings.models` carries (`infragen.models.config.layered_sources`), so
+a run reads every setting, keys and state dir included, from one object and one set of sources.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from infragen.models.config import ModelSettings, layered_sources
 
 OutputFormat = Literal["text", "json", "markdown", "sarif"]
 
@@ -63,13 +66,29 @@ class RunSettings(BaseSettings):
     # The catalogue's playbook for one web host is ~1,040 tokens: at 1,000 a model is cut off.
     max_tokens_ansible: int = Field(1500, description="Completion cap for the Ansible writer.")
 
+    models: ModelSettings = Field(
+        default_factory=ModelSettings,
+        exclude=True,  # holds keys: never serialised into a checkpoint or a report
+        description="Model routing settings (keys, backends, budgets), read from the same sources.",
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return layered_sources(settings_cls, init_settings, env_settings, dotenv_settings)
+
     def resolved_state_dir(self) -> Path:
-        """Ledger, cache and checkpoints live here (INFRAGEN_STATE_DIR, else the user state dir)."""
+        """Ledger, cache and checkpoints live here (INFRAGEN_STATE_DIR, else the user state dir);
+        the model layer's ledger and cache read the same value."""
         if self.state_dir is not None:
             return self.state_dir
-        from platformdirs import user_state_dir
-
-        return Path(user_state_dir("infragen"))
+        return self.models.resolved_state_dir()
 
     def max_tokens_for(self, task: str) -> int:
         return int(getattr(self, f"max_tokens_{task}", 1024))

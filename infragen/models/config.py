@@ -1,8 +1,10 @@
 """Every setting of the model layer, read from one place.
 
-Precedence, strongest first (pydantic-settings sources, tested in tests/models):
-explicit arguments (`ModelSettings(force_model=...)`, the CLI) > environment variables >
-the config file (`INFRAGEN_CONFIG`, default `<user config dir>/infragen/config.toml`) > defaults.
+Precedence, strongest first, the same for every infragen setting (`layered_sources`, tested in
+tests/models/test_settings_precedence.py): explicit arguments (`ModelSettings(force_model=...)`,
+the CLI) > environment variables > the `.env` file of the working directory > the config file
+(`INFRAGEN_CONFIG`, default `<user config dir>/infragen/config.toml`) > defaults.
+`RunSettings` (infragen.settings) carries one of these as `.models`, so a run has one settings object.
 Model names themselves live in `infragen/data/models.toml`, never here.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import AliasChoices, Field, SecretStr
@@ -28,6 +31,17 @@ def _env(*names: str) -> AliasChoices:
     return AliasChoices(*names)
 
 
+def layered_sources(
+    settings_cls: type[BaseSettings],
+    init_settings: PydanticBaseSettingsSource,
+    env_settings: PydanticBaseSettingsSource,
+    dotenv_settings: PydanticBaseSettingsSource,
+) -> tuple[PydanticBaseSettingsSource, ...]:
+    """arguments > environment > .env > config file > defaults, for every settings class."""
+    toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file_path())
+    return (init_settings, env_settings, dotenv_settings, toml)
+
+
 def config_file_path() -> Path:
     explicit = os.environ.get("INFRAGEN_CONFIG")
     if explicit:
@@ -36,7 +50,7 @@ def config_file_path() -> Path:
 
 
 class ModelSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, env_file=".env")
 
     # Which backend serves every task; empty means "as each registry entry says".
     model_backend: str = Field(
@@ -91,6 +105,11 @@ class ModelSettings(BaseSettings):
         None, description="OpenAI-compatible server: llama.cpp server, vLLM, Ollama (…/v1)."
     )
 
+    on_auth_error: Literal["fail", "fallback"] = Field(
+        "fail",
+        validation_alias=_env("on_auth_error", "MODEL_ON_AUTH_ERROR"),
+        description="A key rejected with 401/403: fail the run (exit 3) or fall back to offline.",
+    )
     request_timeout_s: float = Field(
         30.0,
         validation_alias=_env("request_timeout_s", "MODEL_TIMEOUT_S"),
@@ -173,8 +192,7 @@ class ModelSettings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file_path())
-        return (init_settings, env_settings, toml)
+        return layered_sources(settings_cls, init_settings, env_settings, dotenv_settings)
 
     def resolved_state_dir(self) -> Path:
         return self.state_dir or platformdirs.user_state_path("infragen")

@@ -10,7 +10,7 @@ from langgraph.types import interrupt
 from infragen.context import RunContext, context_of
 from infragen.domain import Spec
 from infragen.nodes.catalogue import catalogue_record, parsed_if_covered
-from infragen.prompting import ask, call_record, extract_json
+from infragen.prompting import ask_structured
 from infragen.state import State
 
 
@@ -20,17 +20,27 @@ def catalogue_kinds() -> list[str]:
     return [kind for kind, _ in blueprints.catalogue()]
 
 
-def refusal_for(spec: Spec, backend: str) -> str:
-    """Why this spec cannot be served, or "" when it can."""
-    covered = ", ".join(catalogue_kinds())
+def refusal_for(spec: Spec, model_can_write: bool) -> str:
+    """Why this spec cannot be served, or "" when it can. The catalogue serves what it covers;
+    everything else in scope goes to the architect model, so only a run without one refuses
+    for lack of a blueprint."""
+    kinds = catalogue_kinds()
+    covered = ", ".join(kinds)
     hint = "configure an LLM backend (GROQ_API_KEY, or OPENAI_BASE_URL for a local server) to go further"
     if not spec.components and not spec.unknown:
         return f"not an infrastructure request I can build; covered: {covered}"
-    if spec.unknown and backend == "offline":
-        return f"the offline catalogue cannot build: {', '.join(spec.unknown)}; covered: {covered}; {hint}"
-    if not spec.components:
-        return f"nothing buildable found in the request; covered: {covered}"
+    beyond = [*spec.unknown, *(c.kind for c in spec.components if c.kind not in kinds)]
+    if beyond and not model_can_write:
+        return f"the offline catalogue cannot build: {', '.join(beyond)}; covered: {covered}; {hint}"
     return ""
+
+
+def model_can_write(models: Any, answered_by: str) -> bool:
+    """Whether a model (not the catalogue) can write the architect's part of this run."""
+    can_serve = getattr(models, "can_serve", None)
+    if can_serve is None:  # a scripted stand-in: judge by who answered the clarifier
+        return answered_by != "offline"
+    return bool(can_serve("architect"))
 
 
 def classify(request: str, *, offline: bool) -> dict[str, Any]:
@@ -66,28 +76,39 @@ def open_choices(spec: Spec) -> list[str]:
 
 def read_request(
     ctx: RunContext, request: str, answers: list[tuple[str, str]]
-) -> tuple[Spec, dict[str, Any]]:
+) -> tuple[Spec, list[dict[str, Any]]]:
     """The spec for a request (plus the user's answers), from the parser when it covers the
-    request, else from the clarifier model; with the record of the call."""
+    request, else from the clarifier model (the parser again when no model answers usably);
+    with the records of the calls."""
+    # the parser reads the answers as more request text ("... mysql. eu-west-1")
+    plain = ". ".join([request, *(a for _, a in answers)])
     if ctx.settings.catalogue_first:
-        # the parser reads the answers as more request text ("... mysql. eu-west-1")
-        text = ". ".join([request, *(a for _, a in answers)])
-        covered = parsed_if_covered(text)
+        covered = parsed_if_covered(plain)
         if covered is not None:
-            return covered.model_copy(update={"request": request}), catalogue_record("clarifier")
+            return covered.model_copy(update={"request": request}), [catalogue_record("clarifier")]
     text = request + "".join(f"\nQ: {q}\nA: {a}" for q, a in answers)
-    response = ask(
+
+    def parse(data: dict[str, Any]) -> Spec:
+        return Spec.model_validate({**data, "request": request})
+
+    def fallback() -> Spec:
+        from infragen import offline
+
+        spec = offline.parse_request(plain).model_copy(update={"request": request})
+        note = "The clarifier model's answers could not be read; the offline parser read the request"
+        return spec.model_copy(update={"assumptions": [*spec.assumptions, note]})
+
+    return ask_structured(
         ctx.model_router(),
         "clarifier",
         "clarifier",
+        parse=parse,
+        fallback=fallback,
         max_tokens=ctx.settings.max_tokens_for("clarifier"),
-        payload={"request": ". ".join([request, *(a for _, a in answers)])},
+        payload={"request": plain},
         request=text,
         kinds=catalogue_kinds(),
     )
-    data = extract_json(response.content)
-    data["request"] = request
-    return Spec.model_validate(data), call_record("clarifier", response)
 
 
 def settle_questions(spec: Spec, answered: list[tuple[str, str]], asked: bool) -> Spec:
@@ -110,8 +131,7 @@ def clarify(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
             "route": routed,
             "refusal": f"not an infrastructure request ({routed['reason']}); {REPHRASE}",
         }
-    spec, call = read_request(ctx, request, [])
-    calls = [call]
+    spec, calls = read_request(ctx, request, [])
     questions = list(dict.fromkeys([*spec.questions, *open_choices(spec)]))
     answered: list[tuple[str, str]] = []
     if questions and spec.components and ctx.interactive:
@@ -121,11 +141,11 @@ def clarify(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
             (q, str(a).strip()) for q, a in zip(questions, replies, strict=False) if str(a).strip()
         ]
         if answered:
-            spec, call = read_request(ctx, request, answered)
-            calls.append(call)
+            spec, more = read_request(ctx, request, answered)
+            calls += more
     spec = settle_questions(spec, answered, asked=ctx.interactive)
     update: dict[str, Any] = {"spec": spec.model_dump(), "route": routed, "calls": calls}
-    refusal = refusal_for(spec, call["backend"])
+    refusal = refusal_for(spec, model_can_write(ctx.model_router(), calls[-1]["backend"]))
     if refusal:
         update["refusal"] = refusal
     return update

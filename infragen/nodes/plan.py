@@ -9,7 +9,7 @@ from langgraph.runtime import Runtime
 from infragen.context import RunContext, context_of
 from infragen.domain import Plan, Spec
 from infragen.nodes.catalogue import catalogue_record, planned_if_covered
-from infragen.prompting import ask, call_record, compact_json, extract_json
+from infragen.prompting import ask_structured, compact_json
 from infragen.state import State
 
 
@@ -19,15 +19,22 @@ def plan(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     covered = planned_if_covered(spec) if ctx.settings.catalogue_first else None
     if covered is not None:
         return {"plan": covered.model_dump(), "calls": [catalogue_record("planner")]}
-    response = ask(
+    def parse(data: dict[str, Any]) -> Plan:
+        return Plan.model_validate({**data, "spec": spec.model_dump()})
+
+    def fallback() -> Plan:
+        from infragen import offline
+
+        return offline.plan_spec(spec)
+
+    result, calls = ask_structured(
         ctx.model_router(),
         "planner",
         "planner",
+        parse=parse,
+        fallback=fallback,
         max_tokens=ctx.settings.max_tokens_for("planner"),
         payload={"spec": state["spec"]},
         spec=compact_json(spec.model_dump(exclude={"request"})),
     )
-    data = extract_json(response.content)
-    data["spec"] = spec.model_dump()
-    result = Plan.model_validate(data)
-    return {"plan": result.model_dump(), "calls": [call_record("planner", response)]}
+    return {"plan": result.model_dump(), "calls": calls}
