@@ -128,3 +128,16 @@ def test_a_major_no_mirror_holds_is_skipped_naming_what_the_mirror_has(tmp_path)
     result = terraform.validate(tmp_path)
     assert result.status == "skipped" and not terraform.provider_checked(result)
     assert f"hashicorp/aws {REAL.versions()[-1]}" in result.reason
+
+
+@pytest.mark.skipif(not shutil.which("terraform"), reason="no terraform binary")
+def test_required_version_for_another_release_is_a_warning_not_a_failure(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'terraform {\n  required_version = "~> 0.12.0"\n}\n\nresource "terraform_data" "x" {}\n'
+    )
+    result = terraform.validate(tmp_path, providers=ProviderResolution())
+    assert result.status == "passed", result
+    [mismatch] = result.findings
+    assert mismatch.severity == "warning"
+    assert mismatch.rule_id == "Unsupported Terraform Core version"
+    assert not list(tmp_path.glob("*override*")), "the override lives in the scratch copy only"
