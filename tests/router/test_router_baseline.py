@@ -8,12 +8,12 @@ import sys
 
 import numpy as np
 import pytest
+from router_fitting.dataset import load_examples
+from router_fitting.evaluation import evaluate, score
 
 from infragen.router import Route, Router, baseline_route, read_signals, tier_for
 from infragen.router.baseline import ONLY_COMPONENTS_CONFIDENCE, classify_signals
 from infragen.router.classifier import ClassifierWeights
-from infragen.router.dataset import load_examples
-from infragen.router.evaluation import evaluate, score
 from infragen.router.route import LABELS
 
 
@@ -245,7 +245,7 @@ def test_baseline_on_heldout_keeps_its_measured_floor():
 
 def test_out_of_scope_offset_is_fitted_on_the_calibration_rows_only():
     """Rows written to another brief (hand-written chit-chat, boundary batches) do not move it."""
-    from infragen.router.fit import fit_out_of_scope_offset
+    from router_fitting.fit import fit_out_of_scope_offset
 
     labels = ["out_of_scope", "out_of_scope", "simple"]
     logits = np.zeros((3, len(LABELS)), dtype=np.float32)

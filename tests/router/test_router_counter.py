@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from router_fitting.dataset import Example
+from router_fitting.linear_fit import fit_counter
 
 from infragen.router.baseline import read_signals
 from infragen.router.classifier import ClassifierWeights
-from infragen.router.counter import MAX_COUNT, count_distribution, fit_counter
-from infragen.router.dataset import Example
+from infragen.router.counter import MAX_COUNT, count_distribution
 
 
 def test_count_distribution_is_the_distribution_of_a_sum_of_chances():

@@ -12,11 +12,11 @@ import sys
 
 import numpy as np
 import pytest
+from router_fitting.dataset import load_examples
+from router_fitting.evaluation import evaluate
 
 from infragen.router import Router, baseline_route, route
-from infragen.router.dataset import load_examples
 from infragen.router.embedding import missing_modules
-from infragen.router.evaluation import evaluate
 
 pytestmark = pytest.mark.skipif(
     bool(missing_modules()), reason="router extra not installed: pip install 'infragen[router]'"
@@ -123,8 +123,9 @@ def test_routing_with_embeddings_never_imports_torch():
 
 @pytest.mark.slow
 def test_committed_weights_match_a_refit(router):
+    from router_fitting.fit import fit
+
     from infragen.router.classifier import ClassifierWeights
-    from infragen.router.fit import fit
 
     refit = fit(embedder=router._embedder)
     committed = ClassifierWeights.load()

@@ -1,6 +1,6 @@
 """Fit the embedding stage on the train split and write weights.json.
 
-`python -m infragen.router.fit [requests.jsonl]`. Every choice (signal scale, per-class thresholds,
+`make refit`, or `python -m router_fitting.fit [requests.jsonl]` from `benchmarks/`. Every choice (signal scale, per-class thresholds,
 the baseline's acceptance level) is made on out-of-fold predictions over the train split only;
 the held-out split is left to benchmarks/bench_router.py.
 """
@@ -15,15 +15,15 @@ import numpy as np
 from infragen.router.baseline import Signals, classify_signals, read_signals
 from infragen.router.classifier import (
     ClassifierWeights,
-    fit_softmax,
     join_features,
     softmax,
     structure_features,
 )
-from infragen.router.counter import MAX_COUNT, fit_counter
-from infragen.router.dataset import DEFAULT_DATASET, load_examples
+from infragen.router.counter import MAX_COUNT
 from infragen.router.embedding import Embedder
 from infragen.router.route import LABELS, tier_for
+from router_fitting.dataset import DEFAULT_DATASET, load_examples
+from router_fitting.linear_fit import fit_counter, fit_softmax
 
 FOLDS = 5
 SIGNAL_SCALES = (0.5, 1.0)

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from infragen.router.dataset import Example
 from infragen.router.route import LABELS, TIERS, Route
+from router_fitting.dataset import Example
 
 PREDICTED = (*LABELS, "uncertain")
 
