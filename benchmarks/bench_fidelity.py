@@ -27,7 +27,7 @@ from infragen.blueprints.render import render_terraform  # noqa: E402
 from infragen.offline import parse_request, plan_spec  # noqa: E402
 from infragen.tools.hcl import Inventory, inventory_from_texts  # noqa: E402
 
-_REF = re.compile(r"\$\{(var|local)\.([A-Za-z_][\w-]*)\}")
+_REF = re.compile(r"\$\{(var|local)\.([A-Za-z_][\w-]*)(?:\[(\d+)\])?\}")
 
 
 def resolve(value: Any, inv: Inventory, depth: int = 0) -> Any:
@@ -41,10 +41,14 @@ def resolve(value: Any, inv: Inventory, depth: int = 0) -> Any:
     if not isinstance(value, str):
         return value
 
-    def lookup(kind: str, name: str) -> Any:
-        if kind == "var":
-            return inv.variables.get(name, {}).get("default")
-        return inv.locals.get(name)
+    def lookup(kind: str, name: str, index: str | None = None) -> Any:
+        found = (
+            inv.variables.get(name, {}).get("default") if kind == "var" else inv.locals.get(name)
+        )
+        if index is not None:
+            ok = isinstance(found, list) and int(index) < len(found)
+            return found[int(index)] if ok else None
+        return found
 
     whole = _REF.fullmatch(value)
     if whole:
@@ -52,7 +56,7 @@ def resolve(value: Any, inv: Inventory, depth: int = 0) -> Any:
         return value if found is None else resolve(found, inv, depth + 1)
 
     def sub(m: re.Match[str]) -> str:
-        found = lookup(m.group(1), m.group(2))
+        found = lookup(m.group(1), m.group(2), m.group(3))
         return m.group(0) if found is None else str(resolve(found, inv, depth + 1))
 
     return _REF.sub(sub, value)

@@ -29,6 +29,11 @@ class Spec(BaseModel):
     assumptions: list[str] = Field(default_factory=list)
     questions: list[str] = Field(default_factory=list)
     unknown: list[str] = Field(default_factory=list)
+    # Details that belong to the whole project rather than one component.
+    tags: dict[str, str] = Field(default_factory=dict)
+    environments: list[str] = Field(default_factory=list)
+    # Resources the request names as already there: referenced by name, never built.
+    existing: list[dict[str, str]] = Field(default_factory=list)
 
 
 class ExpectedResource(BaseModel):

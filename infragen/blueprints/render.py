@@ -102,9 +102,24 @@ def render_terraform(plan: Plan) -> list[GeneratedFile]:
         outputs.append(_render_optional(f"terraform/{component.kind}.outputs.tf.j2", ctx))
     files["variables.tf"] = variables
     files["outputs.tf"] = outputs
-    return [
+    rendered = [
         GeneratedFile(
             path=f"terraform/{name}", content=_tidy("\n\n".join(p for p in parts if p.strip()))
         )
         for name, parts in files.items()
+    ]
+    return rendered + environment_files(plan)
+
+
+def environment_files(plan: Plan) -> list[GeneratedFile]:
+    """One tfvars file per named environment when a request names more than one: the same
+    configuration is applied once per environment, each with its own state."""
+    if len(plan.spec.environments) < 2:
+        return []
+    return [
+        GeneratedFile(
+            path=f"terraform/environments/{env}.tfvars",
+            content=f'# terraform apply -var-file=environments/{env}.tfvars (one state per environment)\nenvironment = "{env}"\n',
+        )
+        for env in plan.spec.environments
     ]

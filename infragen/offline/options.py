@@ -115,7 +115,7 @@ def _fill_others(
         ]
         purpose = next((w for w in after_for if w.isalpha() and w not in _FILLER), "data")
         r.option("s3", "purpose", purpose[:12])
-    if "lambda" in r.components:
+    if "lambda" in r.components and "runtime" not in r.components["lambda"].options:
         r.option("lambda", "runtime", "python3.13", "Write the Lambda function in Python 3.13.")
 
 

@@ -16,7 +16,11 @@ from infragen.blueprints.registry import load_catalogue
 from infragen.blueprints.zones import zones
 from infragen.domain import ComponentSpec, Spec
 from infragen.offline import vocabulary as v
+from infragen.offline.attributes import apply_details
+from infragen.offline.details import Details, read_details
 from infragen.offline.options import fill_options
+from infragen.offline.places import region_from_place
+from infragen.offline.relations import read_relations
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_AZ_COUNT = 2
@@ -138,7 +142,10 @@ class _Reader:
 
     def __init__(self, request: str) -> None:
         self.request = request
-        self.text = _normalise(request)
+        self.details: Details = read_details(
+            " ".join(request.lower().replace("\u2011", "-").split())
+        )
+        self.text = _normalise(self.details.text)
         self.assumptions: list[str] = []
         self.unknown: list[str] = []
         self.components: dict[str, ComponentSpec] = {}
@@ -154,7 +161,9 @@ class _Reader:
         self._collect(matches)
         self._merge_overlaps()
         az_count = self._settle_az_count(region, matches)
+        apply_details(self, self.details)
         fill_options(self, tokens, classes, domain_match.group(1) if domain_match else None)
+        read_relations(self, self.details)
         if not self.components:
             self.assumptions.clear()
         return Spec(
@@ -165,6 +174,9 @@ class _Reader:
             components=list(self.components.values()),
             assumptions=self.assumptions,
             unknown=list(dict.fromkeys(self.unknown)),
+            tags=self.details.tags,
+            environments=self.details.environments,
+            existing=self.details.existing,
         )
 
     def _collect(self, matches: list[_Match]) -> None:
@@ -209,6 +221,11 @@ class _Reader:
         m = v.REGION.search(self.text)
         if m:
             return m.group(1)
+        place = region_from_place(self.details.text)
+        if place:
+            region, written = place
+            self.assumptions.append(f"Deploy to {region}, the AWS region for '{written}'.")
+            return region
         self.assumptions.append(f"Deploy to {DEFAULT_REGION} (no region named).")
         return DEFAULT_REGION
 
@@ -222,6 +239,12 @@ class _Reader:
         kinds = [k for k in self.components if k not in ("kms", "instance_profile")][:3]
         slug = "-".join(k.replace("_", "-") for k in kinds) or "infragen"
         return slug[:20].strip("-")
+
+    def not_built(self, asked: str, why: str) -> None:
+        """Declare a detail of the request that the project does not honour, and why."""
+        note = f"Not built: '{asked}' ({why})."
+        if note not in self.assumptions:
+            self.assumptions.append(note)
 
     def option(self, kind: str, key: str, value: Any, assumption: str = "") -> None:
         """Set an option on a requested component, recording the assumption behind a default."""

@@ -40,6 +40,35 @@ def _configure_network(
     vpc.options["public"] = nat or bool(vpc.options.get("public")) or "public" in needs
 
 
+_ALARMED = ("ec2", "asg", "rds", "aurora", "elasticache")
+
+
+def _wire_details(components: dict[str, ComponentSpec], notes: list[str]) -> None:
+    """Details read on one component that another one carries out."""
+    monitoring, sns = components.get("monitoring"), components.get("sns")
+    if monitoring and sns and monitoring.options.get("emails"):
+        emails = sns.options.setdefault("emails", [])
+        emails += [e for e in monitoring.options.pop("emails") if e not in emails]
+    if monitoring:
+        alarms = []
+        for target, threshold in monitoring.options.get("cpu_alarm", []):
+            if target not in components:
+                target = "asg" if target == "ec2" and "asg" in components else target
+                target = (
+                    target
+                    if target in components
+                    else next((k for k in _ALARMED if k in components), "")
+                )
+            if target:  # the parser declared an alarm with nothing to watch
+                alarms.append([target, threshold])
+        if alarms:
+            monitoring.options["cpu_alarm"] = alarms
+    sqs = components.get("sqs")
+    if sqs and sqs.count > 1 and not sqs.options.get("queues"):
+        sqs.options["queues"] = [f"queue-{i}" for i in range(1, sqs.count + 1)]
+        sqs.options["prefix_names"] = True
+
+
 def _wire(components: dict[str, ComponentSpec]) -> None:
     """Options that depend on which other components are present."""
     if "lambda" in components:
@@ -103,6 +132,7 @@ def plan_spec(spec: Spec) -> Plan:
     explicit = set(components)
     _add_implied(components, cat, notes)
     _configure_network(components, explicit, cat)
+    _wire_details(components, notes)
     _wire(components)
     ordered = _order(components, cat)
     expected = [e for c in ordered for e in expected_for(cat.get(c.kind), c, spec.az_count)]

@@ -7,6 +7,7 @@ default instead of being pasted into HCL.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Any
 
@@ -44,7 +45,92 @@ def _checks(kind: str) -> dict[str, Any]:
         "multi_az": lambda x: isinstance(x, bool),
         "internal": lambda x: isinstance(x, bool),
         "web_server": lambda x: x in ("", "nginx", "apache"),
-        "runtime": lambda x: x == "python3.13",
+        **_detail_checks(kind),
+    }
+
+
+def _is_int(x: Any, low: int, high: int) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool) and low <= x <= high
+
+
+def _cidr(x: Any) -> bool:
+    try:
+        return isinstance(x, str) and ipaddress.ip_network(x).prefixlen > 0
+    except ValueError:
+        return False
+
+
+def _every(check: Any) -> Any:
+    return lambda xs: isinstance(xs, list | tuple) and all(check(x) for x in xs)
+
+
+def _detail_checks(kind: str) -> dict[str, Any]:
+    """Checks for the details a request may name (see `infragen.offline.attributes`)."""
+    from infragen.offline import attributes as a
+    from infragen.offline.details import STORAGE_CLASSES
+
+    runtimes = {f"python{x}" for x in a.RUNTIMES["python"]} | {
+        f"nodejs{x}.x" for x in a.RUNTIMES["node"]
+    }
+    name_rule = a.NAME_RULES.get(kind, re.compile(r"^$"))
+    flag = lambda x: isinstance(x, bool)  # noqa: E731
+    return {
+        "engine_version": lambda x: x in {v for vs in a.ENGINE_VERSIONS.values() for v in vs},
+        "backup_days": lambda x: _is_int(x, 1, 35),
+        "deletion_protection": flag,
+        "runtime": lambda x: x in runtimes,
+        "memory_mb": lambda x: _is_int(x, 128, 10240),
+        "timeout_s": lambda x: _is_int(x, 1, 900),
+        "visibility_timeout_s": lambda x: _is_int(x, 0, 43200),
+        "min_size": lambda x: _is_int(x, 0, 100),
+        "max_size": lambda x: _is_int(x, 1, 100),
+        "desired": lambda x: _is_int(x, 0, 100),
+        "retention_days": (lambda x: _is_int(x, 60, 1209600))
+        if kind == "sqs"
+        else (lambda x: x in a.LOG_RETENTION_DAYS),
+        "name": lambda x: isinstance(x, str) and name_rule.fullmatch(x) is not None,
+        "queues": _every(
+            lambda x: isinstance(x, str) and a.NAME_RULES["sqs"].fullmatch(x) is not None
+        ),
+        "cidr": _cidr,
+        "admin_cidr": lambda x: _cidr(x) and x != "0.0.0.0/0",
+        "emails": _every(
+            lambda x: (
+                isinstance(x, str)
+                and re.fullmatch(r"[\w.+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+", x) is not None
+            )
+        ),
+        "ttl_attribute": lambda x: _matches(a._ATTRIBUTE, x),
+        "hash_key": lambda x: _matches(a._ATTRIBUTE, x),
+        "range_key": lambda x: _matches(a._ATTRIBUTE, x),
+        "expiration_days": lambda x: _is_int(x, 1, 36500),
+        "transitions": _every(
+            lambda t: (
+                isinstance(t, list | tuple)
+                and len(t) == 2
+                and t[0] in STORAGE_CLASSES.values()
+                and _is_int(t[1], 0, 36500)
+            )
+        ),
+        "alias": lambda x: _matches(re.compile(r"^(?!aws)[a-z0-9][a-z0-9/_-]{0,249}$"), x),
+        "record": lambda x: _matches(v.DOMAIN, x) and len(x) <= 253,
+        "cpu_alarm": _every(
+            lambda t: (
+                isinstance(t, list | tuple)
+                and len(t) == 2
+                and t[0] in ("", "ec2", "asg", "rds", "aurora", "elasticache")
+                and _is_int(t[1], 1, 100)
+            )
+        ),
+        "existing_buckets": _every(
+            lambda b: (
+                isinstance(b, dict)
+                and _matches(a.NAME_RULES["s3"], b.get("name"))
+                and b.get("access") in ("read", "write", "read,write")
+            )
+        ),
+        "dynamodb_access": _every(lambda x: x in ("read", "write")),
+        **{k: flag for k in ("fifo", "mutable_tags", "nat_per_az", "to_sqs", "prefix_names")},
     }
 
 

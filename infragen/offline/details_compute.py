@@ -1,0 +1,114 @@
+"""Details of compute, databases, networks and alarms: versions, backups, Lambda runtime/memory/
+timeout, scaling bounds, CIDRs, NAT per AZ, CPU alarm thresholds and DNS records."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from infragen.offline.details import Details
+
+_TIME = r"(\d{1,5})\s*[- ]?\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|h)\b"
+_CIDR = r"\b(\d{1,3}(?:\.\d{1,3}){3}/\d{1,2})\b"
+# Words that name a component an alarm can watch, for "alarm on the database's CPU".
+_ALARM_TARGETS = (
+    (r"\b(?:ec2|instances?|servers?|vms?|hosts?|machines?)\b", "ec2"),
+    (r"\b(?:asg|auto ?scaling|scaling group)\b", "asg"),
+    (r"\b(?:rds|database|db|postgres(?:ql)?|mysql)\b", "rds"),
+    (r"\baurora\b", "aurora"),
+    (r"\b(?:redis|elasticache|cache)\b", "elasticache"),
+)
+
+
+def _seconds(number: str, unit: str) -> int:
+    scale = 3600 if unit.startswith("h") else 60 if unit.startswith("m") else 1
+    return int(number) * scale
+
+
+def _databases(d: Details) -> None:
+    for m in d.take(
+        r"\b(postgres(?:ql)?|psql|pg|mysql)\s*(?:version\s*|v)?(\d{1,2}(?:\.\d{1,2})?)\b(?!\s*(?:gb|gib|g|tb|days?|%))",
+        blank=False,
+    ):
+        engine = "mysql" if m.group(1) == "mysql" else "postgres"
+        d.add(("rds", "aurora"), "engine_version", (engine, m.group(2)), m.group(0))
+        start = m.start(2)
+        d.text = d.text[:start] + " " * len(m.group(2)) + d.text[m.end(2) :]
+    backups = (
+        r"\b(?:keep |retain )?(?:automated )?backups?(?: retention)?(?: period)?(?: for| of)? (\d{1,3})[ -]days?",
+        r"\b(\d{1,3})[ -]days? (?:of )?(?:automated )?backups?(?: retention)?",
+        r"\bbackup retention (?:of |period )?(\d{1,3})",
+    )
+    for m in d.take("|".join(backups)):
+        d.add(("rds", "aurora"), "backup_days", int(next(g for g in m.groups() if g)), m.group(0))
+    off = r"\b(?:deletion protection (?:off|disabled|false|turned off)|(?:without|no|disable) deletion protection)"
+    for m in d.take(off):
+        d.add(("rds", "aurora"), "deletion_protection", False, m.group(0))
+
+
+def _lambda(d: Details) -> None:
+    for m in d.take(
+        r"\b(python|node(?:\.?js)?|java|go|golang|ruby|dotnet|\.net|rust)\s*(\d+(?:\.\d+)?)?(?:\.x)?\b(?=.*\b(?:lambda|function|serverless)\b)|(?<=lambda )\b(python|node(?:\.?js)?|java|go|ruby|dotnet)\s*(\d+(?:\.\d+)?)?(?:\.x)?\b"
+    ):
+        lang = m.group(1) or m.group(3)
+        version = m.group(2) or m.group(4) or ""
+        d.add(("lambda",), "runtime", (lang, version), m.group(0))
+    if not re.search(r"\b(?:lambda|function|serverless)\b", d.text):
+        return
+    memory = r"\b(\d{2,5})\s*(mb|mib|gb|gib)\b(?:\s+(?:of\s+)?(?:memory|ram))?|\b(?:memory|ram)(?: of| size)?\s*(\d{2,5})\s*(mb|mib|gb|gib)?\b"
+    for m in d.take(memory):
+        n, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4) or "mb")
+        d.add(("lambda",), "memory_mb", int(n) * (1024 if unit.startswith("g") else 1), m.group(0))
+    for m in d.take(rf"\b{_TIME}\s*timeout|\btimeout(?: of)?\s*{_TIME}"):
+        n, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        d.add(("lambda",), "timeout_s", _seconds(n, unit), m.group(0))
+
+
+def _scaling(d: Details) -> None:
+    for m in d.take(
+        r"\b(min|minimum|max|maximum|desired)(?:imum)?(?: size| capacity| count| instances)?(?: of| =|:)?\s*(\d{1,3})\b"
+    ):
+        key = {"min": "min_size", "max": "max_size", "des": "desired"}[m.group(1)[:3]]
+        d.add(("asg",), key, int(m.group(2)), m.group(0))
+    for m in d.take(
+        r"\b(?:between|from) (\d{1,3}) (?:and|to) (\d{1,3})\b|\b(\d{1,3})\s*(?:to|-)\s*(\d{1,3})(?= (?:\w+ )?(?:instances|servers|nodes|machines|vms|hosts))"
+    ):
+        low, high = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        d.add(("asg",), "min_size", int(low), m.group(0))
+        d.add(("asg",), "max_size", int(high), m.group(0))
+
+
+def _network(d: Details) -> None:
+    for m in d.take(
+        rf"\b(?:ssh|access|allow\w*)(?: \w+){{0,3}} from {_CIDR}|\badmin (?:cidr|ip|network)(?: of| is)? {_CIDR}"
+    ):
+        d.add(("bastion",), "admin_cidr", m.group(1) or m.group(2), m.group(0))
+    for m in d.take(_CIDR):
+        d.add(("vpc",), "cidr", m.group(1), m.group(0))
+    per_az = r"\b(?:one |a )?nat(?: gateways?)? (?:per|in each|in every|for each|for every) (?:az|availability zone|zone)s?\b|\bnat gateway in each az\b"
+    for m in d.take(per_az):
+        d.add(("vpc",), "nat_per_az", True, m.group(0))
+
+
+def _alarms(d: Details) -> None:
+    above = r"(?:>=|>|above|over|exceeds?|greater than|higher than|goes above|is above|passes)"
+    pattern = rf"\b(?:cpu|cpu utili[sz]ation|cpu usage)\s*(?:goes |is |of )?{above}\s*(\d{{1,3}})\s*(?:%|percent|pct)?"
+    for m in d.take(pattern):
+        before = d.text[: m.start()]
+        target = max(
+            ((hit.start(), kind) for rx, kind in _ALARM_TARGETS for hit in re.finditer(rx, before)),
+            default=(-1, ""),
+        )[1]
+        d.add(("monitoring",), "cpu_alarm", (target, int(m.group(1))), m.group(0))
+    record = r"\b(?:(?:an? |dns |alias )?(?:a |cname |alias )?record|dns name)\s+(?:for |named |called )?([a-z0-9-]+(?:\.[a-z0-9-]+){2,})\b|\b([a-z0-9-]+(?:\.[a-z0-9-]+){2,})\s+(?:pointing|points|that points|resolving) (?:at|to)\b"
+    for m in d.take(record):
+        d.add(("route53",), "record", m.group(1) or m.group(2), m.group(0))
+
+
+def compute_details(d: Details) -> None:
+    _databases(d)
+    _lambda(d)
+    _scaling(d)
+    _network(d)
+    _alarms(d)

@@ -1,0 +1,98 @@
+"""Relations between components a request names: who reads from or writes to what, which topic
+delivers to which queues, which record points at the load balancer, and "existing" resources that
+are referenced by name instead of built."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from infragen.offline.attributes import NAME_RULES
+from infragen.offline.details import Details
+
+if TYPE_CHECKING:
+    from infragen.offline.parser import _Reader
+
+_READS = re.compile(
+    r"\b(?:read|reads|reading|query|queries|querying|get|gets|fetch\w*|look\w* up|scan\w*|consum\w*|download\w*)\b"
+)
+_WRITES = re.compile(
+    r"\b(?:write|writes|writing|put|puts|stor(?:e|es|ing)|sav(?:e|es|ing)|insert\w*|updat\w*|persist\w*|upload\w*)\b"
+)
+_ALARMED = {"ec2", "asg", "rds", "aurora", "elasticache"}
+_DELIVERS = re.compile(
+    r"\b(?:subscri\w*|fan\w*|deliver\w*|forward\w*|push\w*|publish\w*|feeds?|sends? to|into)\b"
+)
+
+
+def _access(text: str) -> list[str]:
+    """Which access a sentence asks for; both when it names neither."""
+    found = [a for a, rx in (("read", _READS), ("write", _WRITES)) if rx.search(text)]
+    return found or ["read", "write"]
+
+
+def _existing(r: _Reader, details: Details) -> None:
+    for item in details.existing:
+        if item["kind"] != "s3":
+            r.not_built(
+                item["phrase"],
+                f"an existing {item['kind']} is named as context only: nothing here references it",
+            )
+            continue
+        if not NAME_RULES["s3"].fullmatch(item["name"]):
+            r.not_built(item["phrase"], f"'{item['name']}' is not a valid bucket name")
+            continue
+        holder = next(
+            (k for k in ("instance_profile", "lambda", "ec2", "asg") if k in r.components), None
+        )
+        if holder is None:
+            r.not_built(item["phrase"], "nothing in the request needs access to it")
+            continue
+        if holder in ("ec2", "asg"):
+            holder = "instance_profile"
+            r.components.setdefault(
+                holder, type(r.components["ec2" if "ec2" in r.components else "asg"])(kind=holder)
+            )
+        item["access"] = ",".join(_access(r.request.lower()))
+        r.components[holder].options.setdefault("existing_buckets", []).append(
+            {"name": item["name"], "access": item["access"]}
+        )
+        r.assumptions.append(
+            f"Reference the existing bucket {item['name']} by name (var.existing_bucket_names); it is not created."
+        )
+
+
+def read_relations(r: _Reader, details: Details) -> None:
+    text = r.request.lower()
+    _existing(r, details)
+    if "lambda" in r.components and "dynamodb" in r.components:
+        access = _access(text)
+        r.components["lambda"].options["dynamodb_access"] = access
+        if access == ["read", "write"] and not (_READS.search(text) or _WRITES.search(text)):
+            r.assumptions.append(
+                "Let the Lambda function read and write the table (no access named)."
+            )
+    if "sns" in r.components and "sqs" in r.components and _DELIVERS.search(text):
+        r.components["sns"].options["to_sqs"] = True
+    monitoring = r.components.get("monitoring")
+    if monitoring and monitoring.options.get("cpu_alarm") and not _ALARMED & r.components.keys():
+        for _, threshold in monitoring.options.pop("cpu_alarm"):
+            r.not_built(
+                f"CPU alarm at {threshold}%", "the request builds nothing with a CPU to watch"
+            )
+    route53 = r.components.get("route53")
+    if route53 and route53.options.get("record") and "alb" not in r.components:
+        r.not_built(route53.options.pop("record"), "a record needs a load balancer to point at")
+    if (
+        route53
+        and route53.options.get("record")
+        and route53.options.get("domain") in (None, "example.com")
+    ):
+        record = route53.options["record"]
+        route53.options["domain"] = ".".join(record.split(".")[-2:])
+        r.assumptions[:] = [a for a in r.assumptions if "example.com as the zone name" not in a]
+    if len(details.environments) > 1:
+        r.assumptions.append(
+            f"One configuration, one tfvars file per environment ({', '.join(details.environments)}) "
+            "under environments/; apply each with its own state."
+        )
