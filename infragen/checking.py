@@ -1,151 +1,185 @@
-"""`infragen check`: the pipeline's gates on an existing project, with no model at all."""
+"""`infragen check`: the gates on existing Terraform/Ansible code, in place, with no model at all.
+
+Each root module is checked where it lies: its local modules resolve from their real location
+(staged read-only in a scratch tree with their relative layout, see `module_calls`), Checkov
+scans the original directory, and every finding names a file that exists. A root is a directory
+holding *.tf files, or an infragen project (`terraform/` + `ansible/`).
+"""
 
 from __future__ import annotations
 
-import shutil
+import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from infragen.api import GenerationResult
-from infragen.context import RunContext
+from infragen import gates as gate_ids
 from infragen.domain import Finding, GateResult
 from infragen.errors import InfragenError
-from infragen.intent.policies import Policy, load_policies, policy_findings
-from infragen.nodes.finops import budget_gate
-from infragen.nodes.validate import validate_files
 from infragen.report import build_report
+from infragen.rule_skips import apply_skips, inline_skips
 from infragen.settings import RunSettings
-from infragen.tools.hcl import HclParseError, inventory_from_texts
-from infragen.workspace import subset
 
-GATES = ("validate", "security", "cost", "ansible", "policy")
-
-
-def terraform_root(path: Path) -> Path:
-    """A project's Terraform: its terraform/ directory, or the directory itself."""
-    return path / "terraform" if (path / "terraform").is_dir() else path
+ONLY = ("schema", *gate_ids.CHECK_GATES)
+_SKIPPED_DIRS = {".terraform", ".git", "node_modules", "__pycache__", ".venv", "venv"}
 
 
-def read_project(path: Path) -> dict[str, str]:
-    """{"terraform/x.tf": text, "ansible/y.yml": text}: a directory of .tf files counts as terraform/."""
-    root = terraform_root(path)
-    files = {
-        f"terraform/{p.name}": p.read_text(encoding="utf-8") for p in sorted(root.glob("*.tf"))
-    }
-    ansible = path / "ansible"
-    if ansible.is_dir():
-        for p in sorted(ansible.rglob("*")):
-            if p.is_file() and p.suffix in (".yml", ".yaml"):
-                files[f"ansible/{p.relative_to(ansible).as_posix()}"] = p.read_text(
-                    encoding="utf-8"
-                )
-    if not any(k.startswith("terraform/") for k in files):
-        raise InfragenError(f"{path} has no .tf files", "point at a Terraform project directory")
-    return files
+@dataclass
+class CheckOptions:
+    settings: RunSettings
+    only: str | None = None
+    skip: set[str] = field(default_factory=set)
+    verbose: bool = False
 
 
-def check_project(
-    path: Path, *, settings: RunSettings, only: str | None = None
-) -> GenerationResult:
-    if only is not None and only not in GATES:
+@dataclass(frozen=True)
+class Root:
+    """A directory to check; `files` narrows the report to those names (a path given as a file)."""
+
+    path: Path
+    files: frozenset[str] = frozenset()
+
+    @property
+    def terraform(self) -> Path:
+        return self.path / "terraform" if (self.path / "terraform").is_dir() else self.path
+
+
+def _has_tf(directory: Path) -> bool:
+    return any(p.is_file() for p in directory.glob("*.tf"))
+
+
+def _is_project(directory: Path) -> bool:
+    return _has_tf(directory) or _has_tf(directory / "terraform")
+
+
+def find_roots(paths: list[Path], *, recursive: bool = False) -> list[Root]:
+    """The roots the paths name: a file stands for its directory; a directory without *.tf files
+    (or any directory, with `recursive`) stands for every root below it, `.terraform/` excluded."""
+    found: dict[Path, set[str]] = {}
+    for path in paths:
+        if path.is_file():
+            found.setdefault(path.parent, set()).add(path.name)
+            continue
+        if _is_project(path):
+            found.setdefault(path, set())
+            if not recursive:
+                continue
+        for below in sorted(p for p in path.rglob("*") if p.is_dir()):
+            parts = set(below.relative_to(path).parts)
+            if parts & _SKIPPED_DIRS or any(x.startswith(".") for x in parts):
+                continue
+            if _has_tf(below) and not (below.name == "terraform" and _is_project(below.parent)):
+                found.setdefault(below, set())
+    if not found:
         raise InfragenError(
-            f"--only {only!r} is not one of schema, {', '.join(GATES)}", "pick one of them"
+            f"no .tf files in {', '.join(map(str, paths))}",
+            "point at a Terraform directory, or a repository holding some",
         )
-    policies = load_policies(settings.policies)
-    files = read_project(path)
-    ctx = RunContext(settings=settings)
-    gates: dict[str, dict[str, Any]] = {}
-    state: dict[str, Any] = {"request": f"check {path}", "files": files}
-    if only == "policy" and not policies:
-        raise InfragenError("--only policy needs at least one --policy FILE.rego", "add --policy")
-    wanted = (only,) if only else GATES
-    try:
-        if "validate" in wanted:
-            gate, _, state["repairs"] = validate_files(files, ctx)
-            gates["validate"] = gate.model_dump()
-        if "security" in wanted:
-            from infragen.tools import checkov
-
-            gates["security"] = (
-                checkov.scan(
-                    ctx_dir(ctx, files, "terraform"),
-                    frameworks=["terraform"],
-                    skip_checks=settings.skip_checks,
-                    fail_on=settings.fail_on,
-                )
-                .model_copy(update={"name": "security"})
-                .model_dump()
-            )
-        if "cost" in wanted:
-            from infragen.tools import cost
-
-            try:
-                inventory = inventory_from_texts(subset(files, "terraform/"))
-            except HclParseError as exc:  # the validate gate reports the parse error itself
-                gates["cost"] = GateResult(
-                    name="cost",
-                    status="skipped",
-                    engine="price table",
-                    reason=f"skipped: the HCL does not parse ({exc}); fix it to get an estimate",
-                ).model_dump()
-            else:
-                estimate = cost.estimate(inventory, directory=ctx_dir(ctx, files, "terraform"))
-                state["cost"] = estimate.model_dump()
-                gates["cost"] = budget_gate(
-                    estimate.monthly_usd, settings.max_monthly_cost
-                ).model_dump()
-        if "ansible" in wanted and any(k.startswith("ansible/") for k in files):
-            from infragen.nodes.ansible import check_ansible
-
-            gates["ansible"] = check_ansible(subset(files, "ansible/"), ctx).model_dump()
-        if policies and only in (None, "policy"):
-            gates["policy"] = policy_gate(policies, files).model_dump()
-    finally:
-        shutil.rmtree(ctx.workspace, ignore_errors=True)
-    state["gates"] = gates
-    report = build_report(state, output_dir=str(path), run_id=uuid.uuid4().hex[:12])
-    report["written"] = False  # `check` reads the project, it writes nothing
-    report["roots"] = {"terraform": str(terraform_root(path)), "ansible": str(path / "ansible")}
-    return GenerationResult(report=report, files=files)
+    return [Root(p, frozenset(f)) for p, f in found.items()]
 
 
-def policy_gate(policies: list[Policy], files: dict[str, str]) -> GateResult:
-    """Every `--policy` on the offline plan document of the project's Terraform."""
-    from infragen.intent.plan_document import build_plan_document
+def read_texts(directory: Path, suffixes: tuple[str, ...] = (".tf",)) -> dict[str, str]:
+    """{name relative to directory: text} of the directory's own files (not its subdirectories)."""
+    return {
+        p.name: p.read_text(encoding="utf-8", errors="replace")
+        for p in sorted(directory.iterdir())
+        if p.is_file() and p.name.endswith(suffixes)
+    }
 
-    started = time.perf_counter()
-    tf = subset(files, "terraform/")
-    try:
-        plan_doc = build_plan_document(tf)
-    except HclParseError as exc:
-        return GateResult(
-            name="policy",
-            status="failed",
-            engine="regorus",
-            findings=[Finding(gate="policy", message=str(exc))],
-        )
-    findings = policy_findings(policies, plan_doc, gate="policy")
-    return GateResult(
-        name="policy",
-        status="failed" if findings else "passed",
-        engine=f"regorus, {len(policies)} policies on the offline plan document",
-        findings=findings,
-        duration_s=round(time.perf_counter() - started, 3),
+
+def _ansible_texts(project: Path) -> dict[str, str]:
+    ansible = project / "ansible"
+    if not ansible.is_dir() or project == project / "terraform":
+        return {}
+    return {
+        f"ansible/{p.relative_to(ansible).as_posix()}": p.read_text(encoding="utf-8")
+        for p in sorted(ansible.rglob("*"))
+        if p.is_file() and p.suffix in (".yml", ".yaml")
+    }
+
+
+def check_root(root: Root, options: CheckOptions) -> dict[str, Any]:
+    """Run the gates on one root; returns its report (`report.json` shape, plus `roots`)."""
+    from infragen.check_gates import (
+        cost_gate,
+        policy_gate,
+        schema_gate,
+        security_gate,
+        validate_gate,
     )
 
+    settings = options.settings
+    tf_dir = root.terraform
+    texts = read_texts(tf_dir)
+    ansible = _ansible_texts(root.path) if (root.path / "terraform").is_dir() else {}
+    wanted = (options.only,) if options.only else gate_ids.CHECK_GATES
+    results: dict[str, GateResult] = {}
+    state: dict[str, Any] = {"request": f"check {root.path}"}
+    if "schema" in wanted:
+        results[gate_ids.VALIDATE] = schema_gate(texts)
+    if gate_ids.VALIDATE in wanted:
+        results[gate_ids.VALIDATE] = validate_gate(tf_dir, texts)
+    if gate_ids.SECURITY in wanted:
+        results[gate_ids.SECURITY] = security_gate(tf_dir, texts, settings, options)
+    if gate_ids.COST in wanted:
+        results[gate_ids.COST], state["cost"] = cost_gate(tf_dir, texts, settings)
+    if gate_ids.ANSIBLE in wanted and ansible:
+        from infragen.context import RunContext
+        from infragen.nodes.ansible import check_ansible
 
-def ctx_dir(ctx: RunContext, files: dict[str, str], prefix: str) -> Path:
-    from infragen.workspace import sync_scratch
+        ctx = RunContext(settings=settings)
+        results[gate_ids.ANSIBLE] = check_ansible(ansible, ctx)
+    if settings.policies and options.only in (None, gate_ids.POLICY):
+        results[gate_ids.POLICY] = policy_gate(settings.policies, texts)
+    skips = inline_skips(tf_dir, texts)
+    results = {
+        name: apply_skips(gate, options.skip, skips, only_files=root.files)
+        for name, gate in results.items()
+    }
+    state["files"] = {f"terraform/{n}": "" for n in texts} | dict.fromkeys(ansible, "")
+    state["gates"] = {name: gate.model_dump() for name, gate in results.items()}
+    report = build_report(state, output_dir=str(root.path), run_id=uuid.uuid4().hex[:12])
+    report["written"] = False  # `check` reads the project, it writes nothing
+    report["roots"] = {"terraform": str(tf_dir), "ansible": str(root.path / "ansible")}
+    return report
 
-    return sync_scratch(ctx.workspace / f"check-{prefix}", subset(files, f"{prefix}/")) / prefix
+
+def check_paths(
+    paths: list[Path], options: CheckOptions, *, recursive: bool = False
+) -> list[dict[str, Any]]:
+    """One report per root found under the paths, in path order."""
+    validate_options(options)
+    return [check_root(root, options) for root in find_roots(paths, recursive=recursive)]
 
 
-def check_paths_schema(paths: list[Path]) -> Iterator[dict[str, Any]]:
-    """One `{"path", "findings"}` record per path, all in one process (bulk use in CI)."""
-    from infragen import schema
+def validate_options(options: CheckOptions) -> None:
+    if options.only is not None and options.only not in ONLY:
+        raise InfragenError(f"--only {options.only!r} is not one of {', '.join(ONLY)}", "pick one")
+    if options.only == gate_ids.POLICY and not options.settings.policies:
+        raise InfragenError("--only policy needs at least one --policy FILE.rego", "add --policy")
 
-    for path, findings in schema.validate_paths(paths).items():
-        yield {"path": str(path), "findings": [f.model_dump() for f in findings]}
+
+def check_project(path: Path, *, settings: RunSettings, only: str | None = None) -> dict[str, Any]:
+    """The report of one project directory (the Python entry point of `check`)."""
+    options = CheckOptions(settings=settings, only=only)
+    validate_options(options)
+    return check_root(Root(path), options)
+
+
+def exit_code(reports: list[dict[str, Any]], *, soft_fail: bool = False) -> int:
+    failed = any(r["status"] == "failed" for r in reports)
+    return 1 if failed and not soft_fail else 0
+
+
+def scratch_dir() -> tempfile.TemporaryDirectory:
+    return tempfile.TemporaryDirectory(prefix="infragen-check-")
+
+
+def timed(started: float) -> float:
+    return round(time.perf_counter() - started, 3)
+
+
+def finding_in(files: frozenset[str], finding: Finding) -> bool:
+    return not files or (finding.file or "") in files

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
+from infragen.check_cli import check
 from infragen.errors import InfragenError
 
 app = typer.Typer(
@@ -219,85 +220,7 @@ def resume(
     raise typer.Exit(result.exit_code)
 
 
-@app.command()
-def check(
-    paths: Annotated[
-        list[Path],
-        typer.Argument(
-            help="Project directories or .tf files (a file stands for its directory, except with --only schema)."
-        ),
-    ],
-    only: Annotated[
-        str | None,
-        typer.Option(
-            "--only", help="Run one gate: schema | validate | security | cost | ansible | policy."
-        ),
-    ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text | json | markdown | sarif")] = "text",
-    fail_on: Annotated[
-        str, typer.Option("--fail-on", help="Lowest Checkov severity that fails.")
-    ] = "LOW",
-    max_monthly_cost: Annotated[
-        float | None,
-        typer.Option(
-            "--max-monthly-cost", help="Exit 1 when the estimate exceeds this USD amount."
-        ),
-    ] = None,
-    policy: Annotated[
-        list[Path] | None,
-        typer.Option("--policy", help="Rego intent policy the code must pass (repeatable)."),
-    ] = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")] = False,
-) -> None:
-    """Check existing Terraform/Ansible code with no model: validate, security, cost, ansible."""
-    from infragen.checking import check_paths_schema, check_project
-
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        fail(
-            InfragenError(
-                f"no such path: {', '.join(missing)}", "pass existing project directories"
-            )
-        )
-    if only == "schema":
-        code = 0
-        for record in check_paths_schema(paths):
-            code = max(code, 1 if record["findings"] else 0)
-            if fmt == "json":
-                typer.echo(json.dumps(record))
-            elif not quiet:
-                typer.echo(f"{record['path']}: {len(record['findings'])} finding(s)")
-                for f in record["findings"]:
-                    typer.echo(
-                        f"  {f.get('file')}:{f.get('line') or '?'} {f['rule_id']}: {f['message']}"
-                    )
-        raise typer.Exit(code)
-    from infragen.settings import RunSettings
-
-    settings = RunSettings(
-        fail_on=fail_on, max_monthly_cost=max_monthly_cost, policies=policy or []
-    )
-    # pre-commit passes files: check each file's directory once
-    directories = list(dict.fromkeys(p.parent if p.is_file() else p for p in paths))
-    worst = 0
-    runs = []
-    for path in directories:
-        try:
-            result = check_project(path, settings=settings, only=only)
-        except InfragenError as error:
-            fail(error)
-        if fmt == "sarif":  # one SARIF log for all paths: code scanning uploads take one document
-            from infragen.tools.sarif import to_sarif
-
-            runs += to_sarif(result.report)["runs"]
-        else:
-            print_result(result, fmt, quiet)
-        worst = max(worst, result.exit_code)
-    if fmt == "sarif":
-        from infragen.tools.sarif import SCHEMA_URI, VERSION
-
-        typer.echo(json.dumps({"$schema": SCHEMA_URI, "version": VERSION, "runs": runs}, indent=2))
-    raise typer.Exit(worst)
+app.command("check")(check)  # infragen/check_cli.py
 
 
 @app.command()

@@ -9,16 +9,21 @@ scanner that silently skips what it cannot read would pass exactly the files it 
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import time
 from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from infragen.domain import Finding, GateResult
+from infragen.errors import ConfigError
 from infragen.tools.hcl import HclParseError, parse_text
+from infragen.tools.sarif import SUPPRESSED
 
 GATE = "checkov"
 FRAMEWORKS = ("terraform", "ansible")
@@ -34,6 +39,36 @@ OFFLINE_ENV = {
 }
 POLICY_INDEX = "https://www.checkov.io/5.Policy%20Index/{framework}.html"
 _IGNORED_DIRS = {".terraform", ".git", "node_modules", "__pycache__"}
+_CHECK_ID = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")  # CKV_AWS_24, CKV2_AWS_6
+
+
+def parse_fail_on(value: str | Sequence[str]) -> list[str]:
+    """`--fail-on HIGH,CRITICAL` or ["high", "CKV_AWS_24"] as upper-case words; a word that is
+    neither a severity, NONE/OFF nor a check id is a ConfigError (a typo must not pass silently)."""
+    items = [value] if isinstance(value, str) else list(value)
+    words = [w.strip().upper() for item in items for w in item.split(",") if w.strip()]
+    bad = [w for w in words if w not in SEVERITIES + REPORT_ONLY and not _CHECK_ID.match(w)]
+    if bad or not words:
+        raise ConfigError(
+            f"--fail-on {', '.join(bad) or repr(value)} is not a severity, NONE or a check id",
+            f"use one or more of {', '.join(SEVERITIES)}, NONE or ids such as CKV_AWS_24, "
+            "separated by commas",
+        )
+    return words
+
+
+@contextmanager
+def _quiet_logs(verbose: bool):
+    """Checkov logs warnings (a module that failed to load, ...) through `logging`; they reach
+    stderr only with `verbose`, the findings carry what matters."""
+    logger = logging.getLogger("checkov")
+    level = logger.level
+    if not verbose:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -134,7 +169,7 @@ def _suppressed_to_finding(record: Any) -> Finding:
         gate=GATE,
         rule_id=record.check_id,
         severity="info",
-        message=f"suppressed in code: {record.check_name}" + (f" ({reason})" if reason else ""),
+        message=f"{SUPPRESSED}{record.check_name}" + (f" ({reason})" if reason else ""),
         file=str(record.file_path).lstrip("/"),
         line=(record.file_line_range or [None])[0],
         resource=record.resource,
@@ -147,6 +182,7 @@ def scan(
     frameworks: Sequence[str] = FRAMEWORKS,
     skip_checks: Sequence[str] = (),
     fail_on: str | Sequence[str] = ("LOW",),
+    verbose: bool = False,
 ) -> GateResult:
     """Scan `directory` with Checkov; the gate fails on any failing check selected by `fail_on`.
 
@@ -157,7 +193,7 @@ def scan(
     unknown = set(frameworks) - set(FRAMEWORKS)
     if unknown:
         raise ValueError(f"unsupported frameworks {sorted(unknown)}; choose from {FRAMEWORKS}")
-    policy = [fail_on] if isinstance(fail_on, str) else list(fail_on)
+    policy = parse_fail_on(fail_on)
     checkov = _offline_checkov()
     findings: list[Finding] = []
     scanned: list[str] = []
@@ -169,7 +205,10 @@ def scan(
         runner_filter = checkov["filter"](
             framework=[framework], skip_checks=list(skip_checks), show_progress_bar=False
         )
-        report = checkov[framework]().run(root_folder=str(directory), runner_filter=runner_filter)
+        with _quiet_logs(verbose):
+            report = checkov[framework]().run(
+                root_folder=str(directory), runner_filter=runner_filter
+            )
         scanned.append(framework)
         findings += _parse_failures(directory, framework, list(report.parsing_errors))
         findings += [_record_to_finding(r, framework, policy) for r in report.failed_checks]

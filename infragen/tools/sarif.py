@@ -1,7 +1,10 @@
 """SARIF 2.1.0 from gate results, so CI systems (GitHub code scanning and others) show findings inline.
 
 Each gate is one SARIF run with its own tool driver, because gates are different tools (Terraform,
-Checkov, ansible-playbook) and SARIF ties rules to the tool that defines them.
+Checkov, ansible-playbook) and SARIF ties rules to the tool that defines them. What GitHub's upload
+requires holds for every log: one run per tool, each with its own `automationDetails` category,
+however many roots were checked; a location on every result (a finding about a whole root, such
+as its cost, points at the root's first file); suppressed findings carry `suppressions`.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from infragen.domain import Finding, GateResult
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 VERSION = "2.1.0"
 _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+SUPPRESSED = "suppressed in code: "  # message prefix of a finding an inline skip comment silenced
 
 
 def _gates(source: Iterable[GateResult] | Mapping[str, Any]) -> list[GateResult]:
@@ -61,71 +65,100 @@ def artifact_uri(file: str, gate: str, roots: Mapping[str, str]) -> str:
         return path.as_posix()
 
 
-def _result(finding: Finding, rule_index: int, uri: str | None = None) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: int, uri: str) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": _rule_id(finding),
         "ruleIndex": rule_index,
         "level": _LEVELS[finding.severity],
         "message": {"text": finding.message},
     }
-    if finding.file:
-        physical: dict[str, Any] = {"artifactLocation": {"uri": uri or finding.file}}
-        if finding.line and finding.line > 0:
-            physical["region"] = {"startLine": finding.line}
-        location: dict[str, Any] = {"physicalLocation": physical}
-        if finding.resource:
-            location["logicalLocations"] = [{"fullyQualifiedName": finding.resource}]
-        result["locations"] = [location]
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+    if finding.line and finding.line > 0:
+        physical["region"] = {"startLine": finding.line}
+    location: dict[str, Any] = {"physicalLocation": physical}
+    if finding.resource:
+        location["logicalLocations"] = [{"fullyQualifiedName": finding.resource}]
+    result["locations"] = [location]
+    if finding.message.startswith(SUPPRESSED):
+        reason = finding.message.rsplit(" (", 1)[1].rstrip(")") if " (" in finding.message else ""
+        result["suppressions"] = [{"kind": "inSource", "justification": reason or "skip comment"}]
     return result
 
 
-def _run(gate: GateResult, roots: Mapping[str, str]) -> dict[str, Any]:
+def _fallback_file(report: Mapping[str, Any], gate: str) -> str:
+    """Where a finding without a file points: the root's first file of the gate's kind."""
+    kind = "ansible/" if gate == "ansible" else "terraform/"
+    files = [f for f in report.get("files", []) if f.startswith(kind)] or list(
+        report.get("files", [])
+    )
+    return files[0] if files else "main.tf"
+
+
+def _run(name: str, entries: list[tuple[GateResult, Mapping[str, Any]]]) -> dict[str, Any]:
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
-    for f in gate.findings:
-        rid = _rule_id(f)
-        if rid not in index:
-            index[rid] = len(rules)
-            rule: dict[str, Any] = {
-                "id": rid,
-                "shortDescription": {"text": f.message.split(": ")[0][:200] or rid},
-            }
-            if f.guideline:
-                rule["helpUri"] = f.guideline
-            rules.append(rule)
+    results: list[dict[str, Any]] = []
+    for gate, report in entries:
+        roots = project_roots(report) if "gates" in report else {}
+        for f in gate.findings:
+            rid = _rule_id(f)
+            if rid not in index:
+                index[rid] = len(rules)
+                rule: dict[str, Any] = {
+                    "id": rid,
+                    "shortDescription": {"text": f.message.split(": ")[0][:200] or rid},
+                }
+                if f.guideline:
+                    rule["helpUri"] = f.guideline
+                rules.append(rule)
+            file = f.file or _fallback_file(report, name)
+            results.append(_result(f, index[rid], artifact_uri(file, name, roots)))
+    engines = sorted({g.engine for g, _ in entries if g.engine})
     driver: dict[str, Any] = {
-        "name": f"infragen/{gate.name}",
+        "name": f"infragen/{name}",
         "version": infragen_version,
+        "informationUri": "https://github.com/infragen/infragen",
         "rules": rules,
     }
-    if gate.engine:
-        driver["fullName"] = f"{gate.name} via {gate.engine}"
+    if engines:
+        driver["fullName"] = f"{name} via {'; '.join(engines)}"
+    statuses = [g.status for g, _ in entries]
     return {
         "tool": {"driver": driver},
+        "automationDetails": {"id": f"infragen/{name}/"},
         "invocations": [
             {
-                "executionSuccessful": gate.status != "failed" or bool(gate.findings),
+                "executionSuccessful": all(
+                    g.status != "failed" or bool(g.findings) for g, _ in entries
+                ),
                 "properties": {
-                    "status": gate.status,
-                    "reason": gate.reason,
-                    "durationSeconds": gate.duration_s,
+                    "status": "failed" if "failed" in statuses else statuses[0],
+                    "reason": "; ".join(dict.fromkeys(g.reason for g, _ in entries if g.reason)),
+                    "durationSeconds": round(sum(g.duration_s for g, _ in entries), 3),
                 },
             }
         ],
-        "results": [
-            _result(
-                f, index[_rule_id(f)], artifact_uri(f.file, gate.name, roots) if f.file else None
-            )
-            for f in gate.findings
-        ],
+        "results": results,
     }
 
 
 def to_sarif(source: Iterable[GateResult] | Mapping[str, Any]) -> dict[str, Any]:
     """A SARIF 2.1.0 log with one run per gate (skipped gates included: their reason is kept)."""
-    roots = project_roots(source) if isinstance(source, Mapping) and "gates" in source else {}
+    report = source if isinstance(source, Mapping) and "gates" in source else {}
+    return sarif_log([(g, report) for g in _gates(source)])
+
+
+def reports_to_sarif(reports: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """One SARIF log for many checked roots: still one run per gate."""
+    return sarif_log([(g, r) for r in reports for g in _gates(r)])
+
+
+def sarif_log(entries: list[tuple[GateResult, Mapping[str, Any]]]) -> dict[str, Any]:
+    by_gate: dict[str, list[tuple[GateResult, Mapping[str, Any]]]] = {}
+    for gate, report in entries:
+        by_gate.setdefault(gate.name, []).append((gate, report))
     return {
         "$schema": SCHEMA_URI,
         "version": VERSION,
-        "runs": [_run(g, roots) for g in _gates(source)],
+        "runs": [_run(name, group) for name, group in by_gate.items()],
     }
