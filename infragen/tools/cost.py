@@ -12,7 +12,7 @@ from pathlib import Path
 from infragen.domain import CostEstimate, CostLine
 from infragen.errors import ToolError
 from infragen.tools import infracost
-from infragen.tools.cost_rules import RULES, Context, Resolver
+from infragen.tools.cost_rules import RULES, Context, Partial, Resolver
 from infragen.tools.hcl import Inventory, Resource
 from infragen.tools.pricing import Usage, load_prices
 from infragen.tools.terraform_safety import provider_of
@@ -110,15 +110,39 @@ def _line(resource: Resource, ctx: Context) -> tuple[CostLine, bool, str | None]
     line = CostLine(
         resource=resource.address, type=resource.type, monthly_usd=total, detail=detail + suffix
     )
-    return line, monthly is not None, note
+    return line, monthly is not None and not isinstance(monthly, Partial), note
+
+
+def _region(inventory: Inventory, resolve: Resolver) -> str | None:
+    region = resolve.value(inventory.providers.get("aws", {}).get("region"))
+    return region if isinstance(region, str) and not region.startswith("${") else None
 
 
 def estimate_from_table(
     inventory: Inventory, usage: Mapping[str, float] | Usage | None = None
 ) -> CostEstimate:
     table = load_prices(usage)
-    ctx = Context(table=table, resolve=Resolver(inventory))
+    resolve = Resolver(inventory)
+    region = _region(inventory, resolve) or table.meta.region
+    factor = table.region_factor(region)
+    ctx = Context(table=table, resolve=resolve, factor=factor or 1.0)
     lines, unpriced, notes = [], [], []
+    if factor is None:
+        notes.append(
+            f"no price level for {region} in the table: priced at {table.meta.region} prices"
+        )
+    elif region != table.meta.region:
+        notes.append(
+            f"{region}: {table.meta.region} prices x {factor:g} (the region's price level)"
+        )
+    for name in inventory.modules:
+        line = CostLine(
+            resource=f"module.{name}",
+            type="module",
+            detail="module call: its resources are not priced",
+        )
+        lines.append(line)
+        unpriced.append(f"module.{name} ({line.detail})")
     for resource in inventory.resources:
         if resource.mode != "managed":
             continue
@@ -135,7 +159,7 @@ def estimate_from_table(
         lines=lines,
         unpriced=unpriced,
         assumptions=[
-            f"{table.meta.hours_per_month:g} hours/month, on-demand, {table.meta.region}, no free tier",
+            f"{table.meta.hours_per_month:g} hours/month, on-demand, {region}, no free tier",
             *[f"usage: {u}" for u in table.usage.describe()],
             *notes,
         ],

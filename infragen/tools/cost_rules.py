@@ -16,6 +16,25 @@ from infragen.tools.hcl import Inventory, Resource
 from infragen.tools.pricing import PriceTable
 
 Priced = tuple[float | None, str]
+
+
+class Partial(float):
+    """A monthly amount that leaves out a part the table cannot price: shown, and listed unpriced."""
+
+
+# Instance sizes in units of `large`: prices within a family scale with size on every AWS price
+# list, so a missing size is derived from a listed one of the same family.
+_SIZE_UNITS = {"nano": 1 / 16, "micro": 1 / 8, "small": 1 / 4, "medium": 1 / 2, "large": 1.0,
+               "xlarge": 2.0, "metal": None}  # fmt: skip
+
+
+def size_units(size: str) -> float | None:
+    if size in _SIZE_UNITS:
+        return _SIZE_UNITS[size]
+    m = re.fullmatch(r"(\d+)xlarge", size)
+    return 2.0 * int(m.group(1)) if m else None
+
+
 _INTERPOLATION = re.compile(r"^\$\{(var|local)\.([A-Za-z_][\w-]*)\}$")
 
 
@@ -64,25 +83,55 @@ class Resolver:
 class Context:
     table: PriceTable
     resolve: Resolver
+    factor: float = 1.0  # regional price level relative to the table's region
+
+    def derived(self, section: str, key: str) -> tuple[float, str] | None:
+        """The hourly price of a size the table lacks, from a listed size of the same family."""
+        family, _, size = key.rpartition(".")
+        wanted = size_units(size)
+        if not family or not wanted:
+            return None
+        node = self.table.sections
+        for part in section.split("."):
+            node = node.get(part, {}) if isinstance(node, dict) else {}
+        for other in sorted(node) if isinstance(node, dict) else []:
+            o_family, _, o_size = other.rpartition(".")
+            units = size_units(o_size)
+            price = self.table.price(section, other)
+            if o_family == family and units and price is not None:
+                return price * wanted / units, f"derived from {other} by size"
+        return None
 
     def hourly(self, section: str, key: str, label: str, quantity: float = 1) -> Priced:
-        price = self.table.price(section, key)
+        price, note = self.table.price(section, key), ""
         if price is None:
-            return None, f"no {section} price for {key}"
+            found = self.derived(section, key)
+            if found is None:
+                return None, f"no {section} price for {key}"
+            price, note = found[0], f" ({found[1]})"
+        price *= self.factor
         monthly = self.table.hourly_to_month(price) * quantity
         qty = f"{quantity:g} x " if quantity != 1 else ""
-        return monthly, f"{qty}{label} {key} ${price:g}/h x {self.table.meta.hours_per_month:g} h"
+        hours = self.table.meta.hours_per_month
+        return monthly, f"{qty}{label} {key} ${price:.4g}/h x {hours:g} h{note}"
 
     def per_unit(self, section: str, key: str, quantity: float, unit: str) -> Priced:
         price = self.table.price(section, key)
         if price is None:
             return None, f"no {section}.{key} price"
-        return price * quantity, f"{quantity:g} {unit} x ${price:g}"
+        price *= self.factor
+        return price * quantity, f"{quantity:g} {unit} x ${price:.4g}"
 
 
 def _sum(*parts: Priced) -> Priced:
-    if any(p[0] is None for p in parts):
-        return None, "; ".join(p[1] for p in parts if p[0] is None)
+    """The parts added up; when some cannot be priced, the rest as a `Partial` amount."""
+    known = [p for p in parts if p[0] is not None]
+    if len(known) < len(parts):
+        missing = "; ".join(p[1] for p in parts if p[0] is None)
+        if not known:
+            return None, missing
+        priced = " + ".join(p[1] for p in known)
+        return Partial(sum(p[0] or 0.0 for p in known)), f"{missing}; priced only: {priced}"
     return sum(p[0] or 0.0 for p in parts), " + ".join(p[1] for p in parts)
 
 

@@ -73,6 +73,12 @@ class PriceTable(BaseModel):
             float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
         )
 
+    def region_factor(self, region: str) -> float | None:
+        """The region's price level relative to the table's region; None when not listed."""
+        if region == self.meta.region:
+            return 1.0
+        return self.price("regions", region)
+
     def hourly_to_month(self, hourly: float) -> float:
         return hourly * self.meta.hours_per_month
 
