@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langgraph.runtime import Runtime
 
 from infragen.context import RunContext, context_of
 from infragen.domain import Finding, GateResult
 from infragen.safety import find_secrets
+from infragen.settings import RunSettings
 from infragen.state import State
 from infragen.tools.hcl import HclParseError, Inventory, inventory_from_texts
 from infragen.workspace import subset, sync_scratch
+
+if TYPE_CHECKING:
+    from infragen.tools.terraform_providers import ProviderResolution
 
 
 def parse_findings(files: dict[str, str]) -> tuple[Inventory | None, list[Finding]]:
@@ -69,6 +73,17 @@ def pinned_major(inventory: Inventory, resolved: int | None = None) -> int:
     return major_from_constraint(constraint)
 
 
+def providers_for(settings: RunSettings) -> ProviderResolution:
+    """Where this run's Terraform installs providers from: `--provider-mirror`, then the usual
+    local mirrors and caches, then the registry if downloads are allowed."""
+    from infragen.tools.terraform_providers import resolve_providers
+
+    return resolve_providers(
+        mirrors=[settings.provider_mirror] if settings.provider_mirror else [],
+        download=settings.download_providers,
+    )
+
+
 def schema_module():
     try:
         from infragen import schema
@@ -82,14 +97,9 @@ def validate_files(
 ) -> tuple[GateResult, dict[str, str], list[str]]:
     """Run every validation engine; returns the gate, the (possibly repaired) files and the repairs."""
     from infragen.tools import terraform
-    from infragen.tools.terraform_providers import resolve_providers
 
     started = time.perf_counter()
-    settings = ctx.settings
-    providers = resolve_providers(
-        mirrors=[settings.provider_mirror] if settings.provider_mirror else [],
-        download=settings.download_providers,
-    )
+    providers = providers_for(ctx.settings)
     tf = subset(files, "terraform/")
     engines, notes, repairs = ["hcl2"], [], []
     inventory, findings = parse_findings(tf)

@@ -98,6 +98,11 @@ def run(
             f"{Path(args[0]).name} timed out after {timeout:g}s",
             "the tool hung or is waiting for the network; rerun with a larger timeout",
         ) from exc
+    except BaseException:
+        # Ctrl-C reaches only us (the tool runs in its own session): end the tool too.
+        _kill_group(proc)
+        proc.communicate()
+        raise
     return ProcessResult(
         argv=args,
         returncode=proc.returncode,
@@ -112,3 +117,38 @@ def base_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(extra)
     return env
+
+
+def spawn(argv: Sequence[str], *, env: Mapping[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """Start a long-running helper (the AWS emulator) in its own process group, output to `log`.
+
+    The caller owns it and must `stop` it; `run` stays the seam for commands that finish.
+    """
+    args = [str(a) for a in argv]
+    with log.open("wb") as sink:
+        try:
+            return subprocess.Popen(
+                args,
+                env=dict(env),
+                stdin=subprocess.DEVNULL,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        except FileNotFoundError as exc:
+            raise ToolError(f"{args[0]} not found", "install it or put it on PATH") from exc
+
+
+def stop(proc: subprocess.Popen[bytes], grace: float = 5.0) -> None:
+    """End a spawned helper and its children: SIGTERM to the group, SIGKILL after `grace`."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
+        proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)  # type: ignore[arg-type]
+        proc.wait(timeout=grace)

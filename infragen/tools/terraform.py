@@ -56,7 +56,7 @@ _CREDENTIAL_VARS = (
 )
 
 
-def _is_unavailable(finding: Finding) -> bool:
+def is_unavailable(finding: Finding) -> bool:
     return finding.rule_id.startswith(_UNAVAILABLE)
 
 
@@ -116,7 +116,7 @@ def fmt_check(
     )
 
 
-def _init(
+def init_copy(
     tf: TerraformEngine,
     project: Path,
     providers: ProviderResolution,
@@ -124,6 +124,7 @@ def _init(
     backend: bool,
     timeout: float,
     gate: str,
+    env: Mapping[str, str] | None = None,
 ) -> tuple[int, list[Finding], Path | None]:
     """`terraform init` installing only from `providers`; returns the CLI config later commands need."""
     args = ["init", "-input=false", "-json", "-no-color"]
@@ -133,7 +134,7 @@ def _init(
     if providers.mirrors or not providers.download:
         # The user's own CLI configuration stays in charge only when it is the registry we use.
         cli_config = write_cli_config(project.parent, providers)
-    result = tf.run(args, cwd=project, timeout=timeout, cli_config=cli_config)
+    result = tf.run(args, cwd=project, timeout=timeout, cli_config=cli_config, env=env)
     findings = diag.parse_json_lines(result.stdout, gate) + diag.parse_text_diagnostics(
         result.stderr, gate
     )
@@ -145,7 +146,7 @@ def _init(
         (project / CORE_OVERRIDE).write_text(
             'terraform {\n  required_version = ">= 0.0.0"\n}\n', encoding="utf-8"
         )
-        result = tf.run(args, cwd=project, timeout=timeout, cli_config=cli_config)
+        result = tf.run(args, cwd=project, timeout=timeout, cli_config=cli_config, env=env)
         findings = [
             f.model_copy(
                 update={
@@ -161,13 +162,13 @@ def _init(
     return result.returncode, findings, cli_config
 
 
-def _unavailable_reason(engine: str, missing: list[Finding], providers: ProviderResolution) -> str:
+def unavailable_reason(engine: str, missing: list[Finding], providers: ProviderResolution) -> str:
     names = sorted({m for f in missing for m in _PROVIDER_NAME.findall(f.message)})
     what = ", ".join(names) if names else "providers/modules"
     how = (
-        "not in any local mirror and no network to download them"
+        "no local mirror holds a matching version, and the registry could not be reached"
         if providers.download
-        else "not in any local mirror, and downloads are off (put them in a filesystem mirror "
+        else "no local mirror holds a matching version, and downloads are off (put them in a filesystem mirror "
         "such as /opt/tf-plugins or in TF_PLUGIN_CACHE_DIR, or allow downloads)"
     )
     return (
@@ -209,11 +210,11 @@ def validate(
     if providers is None:
         providers = resolve_providers(download=download_providers)
     with working_copy(directory) if copy else nullcontext(directory) as project:
-        rc, init_findings, cli_config = _init(
+        rc, init_findings, cli_config = init_copy(
             tf, project, providers, backend=False, timeout=timeout, gate=GATE_VALIDATE
         )
-        missing = [f for f in init_findings if _is_unavailable(f)]
-        broken = [f for f in init_findings if f.severity == "error" and not _is_unavailable(f)]
+        missing = [f for f in init_findings if is_unavailable(f)]
+        broken = [f for f in init_findings if f.severity == "error" and not is_unavailable(f)]
         if rc != 0 and (broken or not missing):
             # The configuration itself is wrong: init stops before validate could say more.
             findings = init_findings or [
@@ -242,13 +243,13 @@ def validate(
                 message=result.stderr.strip() or "validate failed",
             )
         ]
-    missing += [f for f in findings if _is_unavailable(f)]
-    findings = [f for f in findings if not _is_unavailable(f)]
+    missing += [f for f in findings if is_unavailable(f)]
+    findings = [f for f in findings if not is_unavailable(f)]
     findings += [f for f in init_findings if f.rule_id.startswith(_CORE_VERSION)]
     status = _status(findings)
     reason = ""
     if status == "passed" and missing:
-        status, reason = "skipped", _unavailable_reason(tf.name, missing, providers)
+        status, reason = "skipped", unavailable_reason(tf.name, missing, providers)
     elif status == "failed":
         reason = f"{sum(f.severity == 'error' for f in findings)} error(s) from terraform validate"
     return GateResult(
@@ -321,19 +322,19 @@ def plan(
     tf = select_engine(engine)
     providers = resolve_providers(download=True)
     with working_copy(directory) as project:
-        rc, init_findings, cli_config = _init(
+        rc, init_findings, cli_config = init_copy(
             tf, project, providers, backend=True, timeout=timeout, gate=GATE_PLAN
         )
         if rc != 0:
-            missing = [f for f in init_findings if _is_unavailable(f)]
+            missing = [f for f in init_findings if is_unavailable(f)]
             status = (
                 "skipped"
                 if missing
-                and all(_is_unavailable(f) or f.severity != "error" for f in init_findings)
+                and all(is_unavailable(f) or f.severity != "error" for f in init_findings)
                 else "failed"
             )
             reason = (
-                _unavailable_reason(tf.name, missing, providers)
+                unavailable_reason(tf.name, missing, providers)
                 if status == "skipped"
                 else "terraform init failed"
             )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -30,13 +31,14 @@ class TerraformEngine(BaseModel):
         cwd: Path,
         timeout: float,
         cli_config: Path | None = None,
-        extra_env: dict[str, str] | None = None,
+        env: Mapping[str, str] | None = None,
     ) -> process.ProcessResult:
-        """`cli_config` replaces the user's CLI configuration (where providers are installed from)."""
-        env = terraform_env(**(extra_env or {}))
+        """`cli_config` replaces the user's CLI configuration (where providers are installed from);
+        `env` replaces `terraform_env()` (the emulator's fake credentials and endpoints)."""
+        run_env = dict(env) if env is not None else terraform_env()
         if cli_config is not None:
-            env["TF_CLI_CONFIG_FILE"] = str(cli_config)
-        return process.run([*self.command, *args], cwd=cwd, timeout=timeout, env=env)
+            run_env["TF_CLI_CONFIG_FILE"] = str(cli_config)
+        return process.run([*self.command, *args], cwd=cwd, timeout=timeout, env=run_env)
 
 
 def terraform_env(**extra: str) -> dict[str, str]:
