@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import time
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -78,14 +79,27 @@ class _TolerantLoader(yaml.SafeLoader):
 _TolerantLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
+@contextmanager
+def _kept_streams():
+    """Checkov's modules call colorama's `init()` on import, which replaces sys.stdout and
+    sys.stderr with wrappers for good: in Jupyter every fragment of a print then became an output
+    of its own. Whatever Checkov does, the caller's streams are put back."""
+    stdout, stderr = sys.stdout, sys.stderr
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
 def _offline_checkov() -> dict[str, Any]:
     """Import Checkov with every download switched off and return the runner classes."""
     for key, value in OFFLINE_ENV.items():
         os.environ.setdefault(key, value)
-    from checkov.ansible.runner import Runner as AnsibleRunner
-    from checkov.common.bridgecrew.platform_integration import bc_integration
-    from checkov.runner_filter import RunnerFilter
-    from checkov.terraform.runner import Runner as TerraformRunner
+    with _kept_streams():
+        from checkov.ansible.runner import Runner as AnsibleRunner
+        from checkov.common.bridgecrew.platform_integration import bc_integration
+        from checkov.runner_filter import RunnerFilter
+        from checkov.terraform.runner import Runner as TerraformRunner
 
     bc_integration.skip_download = True
     return {"terraform": TerraformRunner, "ansible": AnsibleRunner, "filter": RunnerFilter}
@@ -205,7 +219,7 @@ def scan(
         runner_filter = checkov["filter"](
             framework=[framework], skip_checks=list(skip_checks), show_progress_bar=False
         )
-        with _quiet_logs(verbose):
+        with _quiet_logs(verbose), _kept_streams():
             report = checkov[framework]().run(
                 root_folder=str(directory), runner_filter=runner_filter
             )

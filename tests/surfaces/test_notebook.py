@@ -26,6 +26,10 @@ def executed(tmp_path_factory):
         "commit the notebook without outputs: the test is what runs it"
     )
     # the kernel inherits this process's environment: the isolated state dir, no API keys
+    # after generate() has run Checkov in the kernel: one print must still be one output
+    nb.cells.append(
+        nbformat.v4.new_code_cell('print("a", "b", "c")', metadata={"tags": ["one-print"]})
+    )
     client = nbclient.NotebookClient(
         nb,
         timeout=300,
@@ -84,3 +88,10 @@ def test_async_cell_shows_a_refusal_with_its_reason(executed):
     lines = cell_text(executed["async"]).splitlines()
     assert lines[0] == "refused 2"
     assert "covered:" in lines[1]
+
+
+def test_one_print_after_a_run_is_one_output(executed):
+    """In-process Checkov wraps sys.stdout in colorama's StreamWrapper on import; left in place, a
+    print's every fragment became an output of its own (8 for `print("a", "b", "c")`)."""
+    outputs = executed["one-print"].outputs
+    assert [(o.output_type, o.get("text")) for o in outputs] == [("stream", "a b c\n")]
