@@ -117,7 +117,7 @@ def _messaging(d: Details) -> None:
         n, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         d.add(("sqs",), "visibility_timeout_s", _seconds(n, unit), m.group(0))
     retention = rf"(?:message )?retention(?: period)?(?: of)? {_NUM}[ -]days?|{_NUM}[ -]days?(?: of)?(?: message)? retention|keep messages (?:for )?{_NUM} days?"
-    for m in d.take(rf"\b(?:{retention})"):
+    for m in d.take(rf"\b(?<!backup )(?<!backups )(?:{retention})"):
         days = int(next(g for g in m.groups() if g))
         logs = re.search(r"\blogs?\b|log group", d.text[max(0, m.start() - 40) : m.end() + 25])
         d.add(

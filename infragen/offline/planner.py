@@ -63,10 +63,6 @@ def _wire_details(components: dict[str, ComponentSpec], notes: list[str]) -> Non
                 alarms.append([target, threshold])
         if alarms:
             monitoring.options["cpu_alarm"] = alarms
-    sqs = components.get("sqs")
-    if sqs and sqs.count > 1 and not sqs.options.get("queues"):
-        sqs.options["queues"] = [f"queue-{i}" for i in range(1, sqs.count + 1)]
-        sqs.options["prefix_names"] = True
 
 
 def _wire(components: dict[str, ComponentSpec]) -> None:

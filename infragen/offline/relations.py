@@ -72,6 +72,11 @@ def read_relations(r: _Reader, details: Details) -> None:
             r.assumptions.append(
                 "Let the Lambda function read and write the table (no access named)."
             )
+    sqs = r.components.get("sqs")
+    if sqs and sqs.count > 1 and not sqs.options.get("queues"):
+        # "two sqs queues": the queue blueprint builds one per name
+        sqs.options["queues"] = [f"queue-{i}" for i in range(1, sqs.count + 1)]
+        sqs.options["prefix_names"] = True
     if "sns" in r.components and "sqs" in r.components and _DELIVERS.search(text):
         r.components["sns"].options["to_sqs"] = True
     monitoring = r.components.get("monitoring")

@@ -1,0 +1,94 @@
+"""The parser's per-component details: read, validated, given to the right component, and
+declared as "Not built" when they cannot be honoured."""
+
+from __future__ import annotations
+
+import pytest
+
+from infragen.offline import parse_request, plan_spec
+
+
+def _options(text: str, kind: str) -> dict:
+    return next(c.options for c in parse_request(text).components if c.kind == kind)
+
+
+def _declared(text: str) -> list[str]:
+    return [a for a in parse_request(text).assumptions if a.startswith("Not built")]
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("rds in Frankfurt", "eu-central-1"),
+        ("redis cache in Ireland", "eu-west-1"),
+        ("s3 bucket hosted in Sydney", "ap-southeast-2"),
+        ("ec2 instance in mumbai", "ap-south-1"),
+        ("dynamodb table in sao paulo", "sa-east-1"),
+        ("sqs queue in eu-north-1, the office is in London", "eu-north-1"),  # a code wins
+    ],
+)
+def test_region_from_place_names(text, region):
+    assert parse_request(text).region == region
+
+
+def test_min_max_are_bounds_not_counts():
+    spec = parse_request("auto scaling group min 3 max 10 of t3.small instances behind an ALB")
+    asg = next(c for c in spec.components if c.kind == "asg")
+    assert (asg.options["min_size"], asg.options["max_size"]) == (3, 10)
+    assert asg.count < 10 and "ec2" not in {c.kind for c in spec.components}
+
+
+def test_glacier_in_a_lifecycle_rule_is_not_a_refusal():
+    spec = parse_request("s3 bucket for backups, move objects to Glacier after 90 days")
+    assert spec.unknown == []
+    assert _options("s3 bucket, move to glacier after 90 days", "s3")["transitions"] == [
+        ("GLACIER", 90)
+    ]
+    assert parse_request("a glacier vault for archives").unknown == ["glacier"]
+
+
+def test_an_email_domain_is_not_a_dns_zone():
+    kinds = {
+        c.kind
+        for c in parse_request("cpu alarm on an ec2 instance emailing ops@acme.com").components
+    }
+    assert "route53" not in kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("postgres 9.6 rds", "postgres 9.6"),
+        ("mysql database with backups 60 days", "backups 60 days"),
+        ("java 21 lambda", "java 21"),
+        ("lambda with 20000 mb memory", "20000 mb"),
+        ("asg min 5 max 2", "min 5 max 2"),
+        ("sqs queue, backup retention of 14 days", "backup retention of 14 days"),  # no database
+        ("sqs queue in an existing vpc vpc-0abc", "existing vpc vpc-0abc"),
+    ],
+)
+def test_detail_that_cannot_be_honoured_is_declared(text, asked):
+    assert any(asked in note for note in _declared(text)), parse_request(text).assumptions
+
+
+def test_existing_bucket_is_referenced_not_built():
+    spec = parse_request("an IAM role to read my existing bucket my-data-bucket")
+    assert {c.kind for c in spec.components} == {"instance_profile"}
+    assert spec.existing[0]["name"] == "my-data-bucket"
+    planned = {c.kind for c in plan_spec(spec).components}
+    assert not planned & {"s3", "vpc", "ec2", "bastion"}
+
+
+def test_sns_to_two_named_queues_and_environments():
+    spec = parse_request("an SNS topic that fans out to two SQS queues, orders and billing")
+    sqs = next(c for c in spec.components if c.kind == "sqs")
+    assert sqs.options["queues"] == ["orders", "billing"]
+    assert next(c for c in spec.components if c.kind == "sns").options["to_sqs"] is True
+    assert parse_request("vpc, two environments, dev and prod").environments == ["dev", "prod"]
+
+
+def test_model_written_options_are_sanitised():
+    spec = parse_request("lambda reading an sqs queue")
+    spec.components[0].options.update(runtime="cobol", memory_mb=10**9, cidr="0.0.0.0/0")
+    lam = next(c for c in plan_spec(spec).components if c.kind == "lambda")
+    assert lam.options["runtime"] == "python3.13" and "memory_mb" not in lam.options
