@@ -34,7 +34,9 @@ def write(root: Path, files: dict[str, str]) -> Path:
 
 
 def validate_json(path: Path, *extra: str) -> dict:
-    result = runner.invoke(app, ["check", str(path), "--only", "validate", "--format", "json", *extra])
+    result = runner.invoke(
+        app, ["check", str(path), "--only", "validate", "--format", "json", *extra]
+    )
     assert result.exit_code in (0, 1), result.output
     return json.loads(result.stdout)["gates"]["validate"]
 
@@ -49,7 +51,8 @@ def repo(tmp_path: Path) -> Path:
     return write(
         tmp_path / "repo",
         {
-            "main.tf": MODULE + '\nmodule "label" {\n  source = "./modules/label"\n  name = var.name\n}\n',
+            "main.tf": MODULE
+            + '\nmodule "label" {\n  source = "./modules/label"\n  name = var.name\n}\n',
             "modules/label/main.tf": MODULE,
             "examples/relative/main.tf": 'module "x" {\n  source = "../../modules/label"\n  name = "a"\n}\n',
             "examples/root/main.tf": 'module "x" {\n  source = "../../"\n  name = "a"\n}\n',
