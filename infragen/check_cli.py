@@ -67,6 +67,10 @@ def check(
         list[Path] | None,
         typer.Option("--policy", help="Rego intent policy the code must pass (repeatable)."),
     ] = None,
+    emulator: Annotated[
+        bool,
+        typer.Option("--emulator", help="Also plan, apply and destroy on a local AWS emulator."),
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("-q", "--quiet", help="Print only failures (text output).")
     ] = False,
@@ -103,6 +107,7 @@ def check(
             "fail_on": fail_on,
             "max_monthly_cost": max_monthly_cost,
             "policies": list(policy) if policy else None,
+            "emulator": emulator or None,
         }
         settings = RunSettings(**settings_values(config, flags))
         parse_fail_on(settings.fail_on)  # INFRAGEN_FAIL_ON and the config file are checked too

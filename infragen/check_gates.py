@@ -188,3 +188,17 @@ def policy_gate(policy_paths: list[Path], texts: dict[str, str]) -> GateResult:
         findings=findings,
         duration_s=round(time.perf_counter() - started, 3),
     )
+
+
+def emulator_gate(tf_dir: Path, settings: RunSettings) -> GateResult:
+    """`--emulator`: plan, apply and destroy the root (staged with its local modules) on moto."""
+    from infragen.checking import scratch_dir
+    from infragen.nodes.validate import providers_for
+    from infragen.tools.terraform_emulation import emulate
+
+    with scratch_dir() as tmp:
+        tree = stage(tf_dir, Path(tmp) / "tree")
+        gate = emulate(
+            tree, allow_exec=settings.allow_exec, providers=providers_for(settings), copy=False
+        )
+    return gate.model_copy(update={"name": gate_ids.PLAN})

@@ -133,6 +133,10 @@ def check_root(root: Root, options: CheckOptions) -> dict[str, Any]:
         results[gate_ids.ANSIBLE] = check_ansible(ansible, ctx)
     if settings.policies and options.only in (None, gate_ids.POLICY):
         results[gate_ids.POLICY] = policy_gate(settings.policies, texts)
+    if settings.emulator and options.only is None:
+        from infragen.check_gates import emulator_gate
+
+        results[gate_ids.PLAN] = emulator_gate(tf_dir, settings)
     skips = inline_skips(tf_dir, texts)
     results = {
         name: apply_skips(gate, options.skip, skips, only_files=root.files)

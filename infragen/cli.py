@@ -101,6 +101,13 @@ def generate(
             "--allow-exec", help="Allow planning configs with provisioners or external data."
         ),
     ] = False,
+    emulator: Annotated[
+        bool,
+        typer.Option("--emulator", help="Plan, apply and destroy on a local AWS emulator (moto)."),
+    ] = False,
+    aws_provider: Annotated[
+        int | None, typer.Option("--aws-provider", help="AWS provider major to target: 5 or 6.")
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite a non-empty output directory.")
     ] = False,
@@ -155,6 +162,8 @@ def generate(
                 "max_monthly_cost": max_monthly_cost,
                 "budget_tokens": budget_tokens,
                 "policies": policy or None,
+                "emulator": emulator or None,
+                "aws_provider": aws_provider,
             }.items()
             if v is not None
         }
@@ -213,7 +222,8 @@ def resume(
     from infragen.settings import RunSettings
 
     try:
-        result = run_resume(run_id, settings=RunSettings(offline=offline))
+        # only what is given here overrides the settings the run started with
+        result = run_resume(run_id, settings=RunSettings(**({"offline": True} if offline else {})))
     except InfragenError as error:
         fail(error)
     print_result(result, fmt, quiet)

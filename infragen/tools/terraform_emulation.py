@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -146,8 +147,12 @@ def emulate(
     engine: EngineName | None = None,
     providers: ProviderResolution | None = None,
     timeout: float = 900,
+    copy: bool = True,
 ) -> EmulationResult:
-    """Plan (and apply, then destroy) `directory` on a fresh emulator that is gone afterwards."""
+    """Plan (and apply, then destroy) `directory` on a fresh emulator that is gone afterwards.
+
+    `copy=False` runs in `directory` itself: a throwaway tree the caller staged with its modules.
+    """
     started = time.monotonic()
 
     def result(status: str, reason: str, findings: list[Finding] | None = None, **extra: Any):
@@ -182,7 +187,8 @@ def emulate(
     tf = select_engine(engine)
     if providers is None:
         providers = resolve_providers()
-    with terraform.working_copy(directory) as project, AwsEmulator.start() as emulator:
+    tree = terraform.working_copy(directory) if copy else nullcontext(directory)
+    with tree as project, AwsEmulator.start() as emulator:
         write_emulator_files(project, emulator)
         env = emulator.terraform_env(terraform_env())
         return _run_stages(tf, project, providers, emulator, env, apply, timeout, result)
