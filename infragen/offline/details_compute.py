@@ -48,14 +48,13 @@ def _databases(d: Details) -> None:
 
 
 def _lambda(d: Details) -> None:
-    for m in d.take(
-        r"\b(python|node(?:\.?js)?|java|go|golang|ruby|dotnet|\.net|rust)\s*(\d+(?:\.\d+)?)?(?:\.x)?\b(?=.*\b(?:lambda|function|serverless)\b)|(?<=lambda )\b(python|node(?:\.?js)?|java|go|ruby|dotnet)\s*(\d+(?:\.\d+)?)?(?:\.x)?\b"
-    ):
-        lang = m.group(1) or m.group(3)
-        version = m.group(2) or m.group(4) or ""
-        d.add(("lambda",), "runtime", (lang, version), m.group(0))
     if not re.search(r"\b(?:lambda|function|serverless)\b", d.text):
         return
+    languages = (
+        r"python|node(?:\.?js)?|java|golang|go(?= (?:lambda|function))|ruby|dotnet|\.net|rust"
+    )
+    for m in d.take(rf"\b({languages})\s*(\d+(?:\.\d+)?)?(?:\.x)?\b"):
+        d.add(("lambda",), "runtime", (m.group(1), m.group(2) or ""), m.group(0))
     memory = r"\b(\d{2,5})\s*(mb|mib|gb|gib)\b(?:\s+(?:of\s+)?(?:memory|ram))?|\b(?:memory|ram)(?: of| size)?\s*(\d{2,5})\s*(mb|mib|gb|gib)?\b"
     for m in d.take(memory):
         n, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4) or "mb")
