@@ -19,6 +19,7 @@ from infragen.domain import ComponentSpec, GeneratedFile, Plan
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _COMMON_FILES = ("versions.tf", "providers.tf", "main.tf")
+DEFAULT_AWS_MAJOR = 6
 _GRAVITON = re.compile(r"^(?:db\.|cache\.)?[a-z]+\d+[a-z]*g[a-z]*\.")
 
 
@@ -47,9 +48,44 @@ def _tidy(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", "\n".join(lines)) + "\n"
 
 
-def context(plan: Plan, component: ComponentSpec | None = None) -> dict[str, Any]:
+def aws_target(major: int | None = None) -> int:
+    """The AWS provider major to render for: `major`, else INFRAGEN_AWS_PROVIDER, else the newest
+    major a local provider mirror holds (what `terraform init` installs offline), else the newest
+    shipped schema."""
+    from infragen.schema.store import DEFAULT_MAJOR, MAJORS
+
+    if major is None:
+        from infragen.settings import RunSettings
+
+        major = RunSettings().aws_provider
+    if major is None:
+        from infragen.tools.terraform_providers import resolve_providers
+
+        resolved = resolve_providers().newest_major()
+        major = resolved if resolved in MAJORS else None
+    return major or DEFAULT_MAJOR
+
+
+def aws_facts(major: int) -> dict[str, Any]:
+    """What the templates write differently per provider major."""
+    from infragen.schema import provider_version
+
+    release = provider_version(major).split(".")
+    return {
+        "major": major,
+        # the shipped schema's minor: every argument the templates use exists from there on
+        "constraint": f"~> {release[0]}.{release[1]}",
+        # v6 names the region `region` and deprecates `name`; v5 has only `name`
+        "region_attribute": "region" if major >= 6 else "name",
+    }
+
+
+def context(
+    plan: Plan, component: ComponentSpec | None = None, aws_major: int = DEFAULT_AWS_MAJOR
+) -> dict[str, Any]:
     by_kind = {c.kind: c for c in plan.components}
     return {
+        "aws": aws_facts(aws_major),
         "plan": plan,
         "spec": plan.spec,
         "c": component,
@@ -81,19 +117,21 @@ def complete(plan: Plan) -> Plan:
     return plan_spec(plan.spec.model_copy(update={"components": plan.components}))
 
 
-def render_terraform(plan: Plan) -> list[GeneratedFile]:
-    """Render the plan into a multi-file Terraform project under `terraform/`."""
+def render_terraform(plan: Plan, aws_major: int | None = None) -> list[GeneratedFile]:
+    """Render the plan into a multi-file Terraform project under `terraform/`, for AWS provider
+    `aws_major` (5 or 6; default `aws_target()`)."""
     plan = complete(plan)
     cat = load_catalogue()
     env = environment()
-    base = context(plan)
+    major = aws_target(aws_major)
+    base = context(plan, aws_major=major)
     files: dict[str, list[str]] = {
         name: [env.get_template(f"terraform/{name}.j2").render(base)] for name in _COMMON_FILES
     }
     variables = [env.get_template("terraform/variables.tf.j2").render(base)]
     outputs = [env.get_template("terraform/outputs.tf.j2").render(base)]
     for component in plan.components:
-        ctx = context(plan, component)
+        ctx = context(plan, component, aws_major=major)
         target = cat.get(component.kind).file
         files.setdefault(target, []).append(
             env.get_template(f"terraform/{component.kind}.tf.j2").render(ctx)
