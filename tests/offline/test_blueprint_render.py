@@ -28,8 +28,9 @@ def single(kind: str):
     return plan_spec(Spec(request=kind, components=[ComponentSpec(kind=kind)]))
 
 
-def terraform_texts(plan) -> dict[str, str]:
-    return {f.path.removeprefix("terraform/"): f.content for f in render_terraform(plan)}
+def terraform_texts(plan, aws_major: int = 6) -> dict[str, str]:
+    """The rendering for one provider major (the default follows this machine's mirrors)."""
+    return {f.path.removeprefix("terraform/"): f.content for f in render_terraform(plan, aws_major)}
 
 
 def write(files, root: Path) -> Path:
@@ -87,6 +88,14 @@ def test_provider_pins_and_optional_providers():
         "random" in inventory_from_texts(terraform_texts(single("elasticache"))).required_providers
     )
     assert "archive" in inventory_from_texts(terraform_texts(single("lambda"))).required_providers
+
+
+def test_provider_5_pins_5_and_names_the_region_the_v5_way():
+    texts = terraform_texts(everything(), aws_major=5)
+    joined = "\n".join(texts.values())
+    assert inventory_from_texts(texts).required_providers["aws"]["version"] == "~> 5.99"
+    assert "data.aws_region.current.name" in joined
+    assert "data.aws_region.current.region" not in joined
 
 
 def test_v6_arguments_for_elastic_ips_and_regions():
