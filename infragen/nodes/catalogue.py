@@ -52,15 +52,16 @@ def planned_if_covered(spec: Spec) -> Plan | None:
     return None
 
 
-def seed_if_covered(plan: dict[str, Any]) -> dict[str, str] | None:
-    """The blueprints' rendering of the plan when every planned component is a catalogue kind."""
+def seed_if_covered(plan: dict[str, Any], aws_major: int | None = None) -> dict[str, str] | None:
+    """The blueprints' rendering of the plan when every planned component is a catalogue kind,
+    for AWS provider `aws_major` (RunSettings.aws_provider; None: the render's default)."""
     from infragen import blueprints
 
     model = Plan.model_validate(plan)
     kinds = catalogue_kinds()
     if not model.components or any(c.kind not in kinds for c in model.components):
         return None
-    return {f.path: f.content for f in blueprints.render_terraform(model)}
+    return {f.path: f.content for f in blueprints.render_terraform(model, aws_major)}
 
 
 def catalogue_record(node: str) -> dict[str, Any]:
