@@ -46,6 +46,7 @@ class EmulationResult(GateResult):
     applied: int = Field(0, description="resources created or changed on the emulator")
     destroyed: int = Field(0, description="resources destroyed afterwards")
     not_emulated: list[str] = Field(default_factory=list, description="resource types")
+    stage_s: dict[str, float] = Field(default_factory=dict, description="seconds per command")
     plan_json: dict[str, Any] | None = Field(None, exclude=True, description="show -json")
 
 
@@ -288,5 +289,6 @@ def _verdict(result, label, findings, missing, stage_s, **extra) -> EmulationRes
         findings,
         engine=label,
         not_emulated=types,
+        stage_s=stage_s,
         **extra,
     )
