@@ -121,7 +121,7 @@ def stream_run(
     questions, `answer_questions` answers them and the run goes on (no answer: defaults)."""
     from langgraph.types import Command
 
-    from infragen.checkpoints import open_checkpointer
+    from infragen.checkpoints import open_checkpointer, remember_settings
     from infragen.graph import compile_graph
 
     context = RunContext(
@@ -132,6 +132,7 @@ def stream_run(
     )
     answer = answer_questions or (lambda questions: [""] * len(questions))
     config = {"configurable": {"thread_id": run_id}, "recursion_limit": 100}
+    saved = graph_input is None  # whether `infragen resume` has a checkpoint to continue from
     try:
         with open_checkpointer(settings.resolved_state_dir()) as saver:
             graph = compile_graph(checkpointer=saver)
@@ -142,6 +143,8 @@ def stream_run(
                         f"no run {run_id!r} to resume", "see the run id in report.json"
                     )
                 yield "__resume__", dict(snapshot.values)
+            else:  # `resume` restores them: a resumed run judges by the same rules
+                remember_settings(saver, run_id, settings)
             pending: Any = graph_input
             while True:  # once more after each pause for the clarifier's questions
                 questions = None
@@ -159,13 +162,21 @@ def stream_run(
                 except BaseException:
                     # the checkpoint knows which step was running (a retry loop or a resumed
                     # run makes "the one after the last to finish" wrong); then the error goes on
-                    running = graph.get_state(config).next
-                    if running:
-                        yield "__failed__", {"step": running[0]}
+                    snapshot = graph.get_state(config)
+                    saved = saved or bool(snapshot.values)
+                    if snapshot.next:
+                        yield "__failed__", {"step": snapshot.next[0]}
                     raise
                 if questions is None:
                     break
                 pending = Command(resume=answer(questions))
+    except KeyboardInterrupt:
+        if saved:
+            raise  # the caller says how to resume it
+        raise RunInterruptedError(
+            "interrupted before the run's first checkpoint: there is nothing to resume",
+            "run the same command again (with --force to reuse the output directory)",
+        ) from None
     finally:
         context.remove_workspace()
 
@@ -235,8 +246,12 @@ def resume(
     on_event: Callable[[str, dict[str, Any]], None] | None = None,
     answer_questions: AnswerQuestions | None = None,
 ) -> GenerationResult:
-    """Continue an interrupted run from its last checkpoint and write its project."""
-    settings = settings or RunSettings()
+    """Continue an interrupted run from its last checkpoint and write its project, with the
+    settings it started with; those set explicitly in `settings` override them."""
+    from infragen.checkpoints import recall_settings, resumed_settings
+
+    given = settings or RunSettings()
+    settings = resumed_settings(recall_settings(given.resolved_state_dir(), run_id), given)
     models = models if models is not None else build_models(settings, None, run_id)
     return execute(
         None,

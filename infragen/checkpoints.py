@@ -43,3 +43,58 @@ def open_checkpointer(state_dir: Path) -> Iterator[object]:
         yield MaskingSqliteSaver(conn)
     finally:
         conn.close()
+
+
+# Settings a resumed run must keep: the run's own choices. Not stored: where state lives (resume
+# finds it there already), whether to ask on a terminal, and model routing (keys must never be
+# written; `resume --offline` may change the backend on purpose).
+NOT_STORED = frozenset({"state_dir", "ask", "models"})
+_RUNS_TABLE = (
+    "CREATE TABLE IF NOT EXISTS infragen_runs (run_id TEXT PRIMARY KEY, settings TEXT NOT NULL)"
+)
+
+
+def stored_settings(settings: Any) -> dict[str, Any]:
+    """The JSON form of a run's `RunSettings` that `remember_settings` keeps."""
+    return settings.model_dump(mode="json", exclude=set(NOT_STORED))
+
+
+def remember_settings(saver: Any, run_id: str, settings: Any) -> None:
+    """Keep a new run's settings beside its checkpoints (same database, own table)."""
+    import json
+
+    with saver.lock:
+        saver.conn.execute(_RUNS_TABLE)
+        saver.conn.execute(
+            "INSERT OR REPLACE INTO infragen_runs (run_id, settings) VALUES (?, ?)",
+            (run_id, json.dumps(stored_settings(settings))),
+        )
+        saver.conn.commit()
+
+
+def recall_settings(state_dir: Path, run_id: str) -> dict[str, Any] | None:
+    """The settings a run started with, or None (an unknown run, or one from before they were
+    stored)."""
+    import json
+
+    path = state_dir / "checkpoints.sqlite"
+    if not path.is_file():
+        return None
+    conn = sqlite3.connect(path, timeout=30)
+    try:
+        conn.execute(_RUNS_TABLE)
+        row = conn.execute(
+            "SELECT settings FROM infragen_runs WHERE run_id = ?", (run_id,)
+        ).fetchone()
+    finally:
+        conn.close()
+    return json.loads(row[0]) if row else None
+
+
+def resumed_settings(stored: dict[str, Any] | None, given: Any) -> Any:
+    """A resumed run's settings: what it started with, then whatever the resume sets explicitly
+    (`infragen resume ID --offline`), then the environment for the rest."""
+    if not stored:
+        return given
+    explicit = given.model_dump(include=given.model_fields_set)
+    return type(given)(**{**stored, **explicit})
