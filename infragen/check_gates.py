@@ -10,7 +10,7 @@ from typing import Any
 from infragen import gates as gate_ids
 from infragen.domain import Finding, GateResult
 from infragen.errors import InfragenError
-from infragen.module_calls import installed_modules, remote_calls, stage
+from infragen.module_calls import installed_modules, other_roots_below, remote_calls, stage
 from infragen.settings import RunSettings
 
 
@@ -57,10 +57,11 @@ def _unavailable_modules(directory: Path) -> list[str]:
     return [f"{c.name} ({c.source})" for c in remote_calls(directory) if c.name not in installed]
 
 
-def validate_gate(tf_dir: Path, texts: dict[str, str]) -> GateResult:
+def validate_gate(tf_dir: Path, texts: dict[str, str], settings: RunSettings) -> GateResult:
     """HCL + offline schema, `terraform fmt`, and `terraform validate` on the root staged with its
     local modules; a real `validate` (providers installed) has the last word over the schema."""
     from infragen.checking import scratch_dir
+    from infragen.nodes.validate import providers_for
     from infragen.tools import terraform
     from infragen.workspace import sync_scratch
 
@@ -73,7 +74,8 @@ def validate_gate(tf_dir: Path, texts: dict[str, str]) -> GateResult:
         try:
             fmt = terraform.fmt_check(sync_scratch(Path(tmp) / "fmt", texts))
             if not unparsable:
-                tfv = terraform.validate(stage(tf_dir, Path(tmp) / "tree"), copy=False)
+                tree = stage(tf_dir, Path(tmp) / "tree")
+                tfv = terraform.validate(tree, providers=providers_for(settings), copy=False)
         except InfragenError as error:  # no Terraform engine at all: the schema stands alone
             tfv = tfv.model_copy(update={"reason": error.one_line()})
     findings = [f.model_copy(update={"gate": gate_ids.VALIDATE}) for f in fmt.findings]
@@ -124,6 +126,7 @@ def security_gate(
         skip_checks=[*settings.skip_checks, *skips],
         fail_on=checkov.parse_fail_on(settings.fail_on),
         verbose=options.verbose,
+        exclude=other_roots_below(tf_dir),
     )
     secrets = [
         f.model_copy(

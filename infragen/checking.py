@@ -120,7 +120,7 @@ def check_root(root: Root, options: CheckOptions) -> dict[str, Any]:
     if "schema" in wanted:
         results[gate_ids.VALIDATE] = schema_gate(texts)
     if gate_ids.VALIDATE in wanted:
-        results[gate_ids.VALIDATE] = validate_gate(tf_dir, texts)
+        results[gate_ids.VALIDATE] = validate_gate(tf_dir, texts, settings)
     if gate_ids.SECURITY in wanted:
         results[gate_ids.SECURITY] = security_gate(tf_dir, texts, settings, options)
     if gate_ids.COST in wanted:

@@ -99,3 +99,24 @@ def stage(directory: Path, scratch: Path) -> Path:
     if modules.is_dir():
         shutil.copytree(modules, root / ".terraform" / "modules", dirs_exist_ok=True)
     return root
+
+
+def other_roots_below(directory: Path) -> list[Path]:
+    """Subdirectories of `directory` that its own configuration never calls (examples, other
+    roots, unused modules): a scan of the root leaves them to their own check."""
+    closure = local_closure(directory)
+    root = closure[0]
+    out: list[Path] = []
+    pending = [root]
+    while pending:
+        current = pending.pop()
+        for child in sorted(p for p in current.iterdir() if p.is_dir()):
+            if child.name in _SKIPPED_DIRS or child.name.startswith("."):
+                continue
+            if child in closure:
+                continue  # a called module: scanned through the call
+            if any(c.is_relative_to(child) for c in closure):
+                pending.append(child)
+            else:
+                out.append(child)
+    return out

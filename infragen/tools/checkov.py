@@ -105,22 +105,25 @@ def _offline_checkov() -> dict[str, Any]:
     return {"terraform": TerraformRunner, "ansible": AnsibleRunner, "filter": RunnerFilter}
 
 
-def _files(directory: Path, suffixes: tuple[str, ...]) -> list[Path]:
+def _files(directory: Path, suffixes: tuple[str, ...], exclude: Sequence[Path] = ()) -> list[Path]:
     return sorted(
         p
         for p in directory.rglob("*")
         if p.is_file()
         and p.name.endswith(suffixes)
         and not _IGNORED_DIRS & set(p.relative_to(directory).parts)
+        and not any(p.is_relative_to(x) for x in exclude)
     )
 
 
-def _parse_failures(directory: Path, framework: str, reported: list[str]) -> list[Finding]:
+def _parse_failures(
+    directory: Path, framework: str, reported: list[str], exclude: Sequence[Path] = ()
+) -> list[Finding]:
     """Fail-closed parse check: files Checkov reported plus any our own parser rejects."""
     findings: list[Finding] = []
     suffixes = (".tf",) if framework == "terraform" else (".yml", ".yaml")
     reported_names = {Path(p).resolve() for p in reported}
-    for path in _files(directory, suffixes):
+    for path in _files(directory, suffixes, exclude):
         rel = str(path.relative_to(directory))
         text = path.read_text(encoding="utf-8", errors="replace")
         message, line = "", None
@@ -197,11 +200,13 @@ def scan(
     skip_checks: Sequence[str] = (),
     fail_on: str | Sequence[str] = ("LOW",),
     verbose: bool = False,
+    exclude: Sequence[Path] = (),
 ) -> GateResult:
     """Scan `directory` with Checkov; the gate fails on any failing check selected by `fail_on`.
 
     `fail_on` holds severities (the lowest one listed is the threshold) and/or check ids; "NONE"
-    reports findings as warnings without failing. `skip_checks` are not run at all.
+    reports findings as warnings without failing. `skip_checks` are not run at all. Directories
+    in `exclude` (other roots below this one) are left out of the scan.
     """
     started = time.monotonic()
     unknown = set(frameworks) - set(FRAMEWORKS)
@@ -214,17 +219,20 @@ def scan(
     counts = {"passed": 0, "failed": 0}
     for framework in frameworks:
         suffixes = (".tf",) if framework == "terraform" else (".yml", ".yaml")
-        if not _files(directory, suffixes):
+        if not _files(directory, suffixes, exclude):
             continue
         runner_filter = checkov["filter"](
-            framework=[framework], skip_checks=list(skip_checks), show_progress_bar=False
+            framework=[framework],
+            skip_checks=list(skip_checks),
+            show_progress_bar=False,
+            excluded_paths=[f"^{re.escape(str(x.absolute()))}(/|$)" for x in exclude] or None,
         )
         with _quiet_logs(verbose), _kept_streams():
             report = checkov[framework]().run(
                 root_folder=str(directory), runner_filter=runner_filter
             )
         scanned.append(framework)
-        findings += _parse_failures(directory, framework, list(report.parsing_errors))
+        findings += _parse_failures(directory, framework, list(report.parsing_errors), exclude)
         findings += [_record_to_finding(r, framework, policy) for r in report.failed_checks]
         findings += [_suppressed_to_finding(r) for r in report.skipped_checks]
         counts["passed"] += len(report.passed_checks)
