@@ -354,7 +354,8 @@ def plan(
                 message=result.stderr.strip() or "plan failed",
             )
         ]
-    reason = diag.change_summary(result.stdout)
+    errors = sum(f.severity == "error" for f in findings)
+    reason = diag.change_summary(result.stdout) if ok else f"{errors} error(s) from terraform plan"
     return GateResult(
         name=GATE_PLAN,
         status="passed" if ok else "failed",

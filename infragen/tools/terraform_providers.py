@@ -190,7 +190,11 @@ def cli_config_text(resolution: ProviderResolution) -> str:
         for m in resolution.mirrors
     ]
     if resolution.download:
-        blocks.append("  direct {}")
+        # Terraform asks every matching method for versions: an unreachable registry would fail
+        # even providers a mirror holds, so those come from the mirrors alone.
+        held = sorted({s for m in resolution.mirrors for s in m.providers})
+        excluded = ", ".join(_hcl_string(s) for s in held)
+        blocks.append(f"  direct {{\n    exclude = [{excluded}]\n  }}" if held else "  direct {}")
     if not blocks:
         # An empty provider_installation block means "install from nowhere": offline and honest.
         return "provider_installation {\n}\n"

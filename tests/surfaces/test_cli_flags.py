@@ -110,7 +110,7 @@ def test_ci_text_has_no_escape_codes_even_when_colour_is_forced(over_budget):
 def test_plan_flag_runs_terraform_plan_without_credentials(over_budget):
     _, out, _ = over_budget
     plan = json.loads((out / "report.json").read_text())["gates"]["plan"]
-    assert plan["engine"] == "terraform"
+    assert plan["engine"].startswith("terraform")  # with the provider when a mirror holds one
     assert "no AWS credentials" not in (plan.get("reason") or "")
 
 

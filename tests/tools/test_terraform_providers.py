@@ -89,7 +89,8 @@ def test_cli_config_reaches_the_registry_only_when_downloads_are_allowed(tmp_pat
     assert f'path = "{tmp_path.resolve()}"' in cli_config_text(offline)
     assert "direct" not in cli_config_text(offline)
     online = offline.model_copy(update={"download": True})
-    assert "direct {}" in cli_config_text(online)
+    assert 'exclude = ["registry.terraform.io/hashicorp/aws"]' in cli_config_text(online)
+    assert "direct {}" in cli_config_text(ProviderResolution(download=True))
     assert cli_config_text(ProviderResolution()) == "provider_installation {\n}\n"
 
 
