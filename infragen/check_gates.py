@@ -3,6 +3,7 @@ its in-memory files): findings name files relative to the root they were found i
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -116,7 +117,6 @@ def security_gate(
 ) -> GateResult:
     """Checkov on the original directory (its module handling scans what the modules create),
     plus hard-coded secret literals."""
-    from infragen.safety import find_secrets
     from infragen.tools import checkov
 
     skips = [s for s in options.skip if s.upper().startswith("CKV")]
@@ -128,15 +128,7 @@ def security_gate(
         verbose=options.verbose,
         exclude=other_roots_below(tf_dir),
     )
-    secrets = [
-        f.model_copy(
-            update={
-                "gate": gate_ids.SECURITY,
-                "message": f.message.replace(" in generated code", ""),
-            }
-        )
-        for f in find_secrets(texts)
-    ]
+    secrets = secret_findings(texts)
     findings = gate.findings + secrets
     return gate.model_copy(
         update={
@@ -145,6 +137,53 @@ def security_gate(
             "status": "skipped" if gate.status == "skipped" and not secrets else _status(findings),
         }
     )
+
+
+# Write-only arguments (Terraform 1.11+) hold secrets too: `password_wo`, `secret_string_wo`.
+_WRITE_ONLY = re.compile(
+    r'^[ \t]*(\w*(?:password|secret|token)\w*_wo)\s*=\s*"(?![$"])[^"]{4,}"', re.M
+)
+_ASSIGNED = re.compile(r"^\s*(\w+)\s*=")
+_DATABASE_PASSWORDS = {"password", "master_password", "master_user_password"}
+
+
+def secret_findings(texts: dict[str, str]) -> list[Finding]:
+    """Hard-coded secret literals as security findings, each message fitting its attribute."""
+    from infragen.safety import find_secrets
+
+    found = find_secrets(texts)
+    for name, text in texts.items():
+        for m in _WRITE_ONLY.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            found.append(
+                Finding(
+                    gate="validate", rule_id="plaintext-password", message="", file=name, line=line
+                )
+            )
+    out = []
+    for f in found:
+        lines = texts.get(f.file or "", "").splitlines()
+        index = (f.line or 1) - 1
+        while index < len(lines) - 1 and not lines[index].strip():
+            index += 1  # the pattern may start on the blank line before the attribute
+        assigned = _ASSIGNED.match(lines[index]) if index < len(lines) else None
+        attribute = assigned.group(1) if assigned else None
+        if f.rule_id != "plaintext-password" or attribute is None:
+            message = f.message.replace(" in generated code", "")
+        elif attribute.removesuffix("_wo") in _DATABASE_PASSWORDS:
+            message = (
+                f'hard-coded database password in "{attribute}": use manage_master_user_password, '
+                "random_password or a secrets manager reference"
+            )
+        else:
+            message = (
+                f'hard-coded secret in "{attribute}": read it from a sensitive variable or a '
+                "secrets manager reference instead"
+            )
+        out.append(
+            f.model_copy(update={"gate": gate_ids.SECURITY, "message": message, "line": index + 1})
+        )
+    return out
 
 
 def cost_gate(

@@ -14,6 +14,7 @@ import os
 import re
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,7 +68,10 @@ def _quiet_logs(verbose: bool):
     if not verbose:
         logger.setLevel(logging.ERROR)
     try:
-        yield
+        with warnings.catch_warnings():
+            if not verbose:  # e.g. a FutureWarning from its excluded-paths regex
+                warnings.simplefilter("ignore")
+            yield
     finally:
         logger.setLevel(level)
 

@@ -183,4 +183,43 @@ def test_security_scans_what_the_modules_create(tmp_path):
     assert result.exit_code == 1, result.output
     files = {f["file"] for f in json.loads(result.stdout)["gates"]["security"]["findings"]}
     assert any(f.endswith("modules/bucket/main.tf") for f in files), files
-    assert "failed to load" not in result.stderr
+    assert "failed to load" not in result.stderr and "Warning" not in result.stderr
+
+
+def test_a_root_scan_leaves_its_examples_to_their_own_check(tmp_path):
+    repo = write(
+        tmp_path,
+        {
+            "main.tf": 'variable "x" {\n  default = 1\n}\n',
+            "examples/open/main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n',
+        },
+    )
+    result = runner.invoke(app, ["check", str(repo), "--only", "security", "--format", "json"])
+    gate = json.loads(result.stdout)["gates"]["security"]
+    assert gate["findings"] == [], gate  # the example's bucket is not the root's finding
+    nested = runner.invoke(
+        app, ["check", str(repo), "-r", "--only", "security", "--format", "json"]
+    )
+    reports = json.loads(nested.stdout)["reports"]
+    assert [len(r["gates"]["security"]["findings"]) > 0 for r in reports] == [False, True]
+
+
+def test_secret_literals_are_security_findings_that_fit_the_attribute(tmp_path):
+    root = write(
+        tmp_path,
+        {
+            "main.tf": 'resource "aws_db_instance" "d" {\n  password_wo = "hunter2hunter2"\n}\n'
+            'resource "aws_cognito_identity_provider" "o" {\n  provider_details = {\n'
+            '    client_secret = "abcdefgh"\n  }\n}\n'
+        },
+    )
+    result = runner.invoke(app, ["check", str(root), "--format", "json"])
+    gates = json.loads(result.stdout)["gates"]
+    assert not any(f["rule_id"] == "plaintext-password" for f in gates["validate"]["findings"])
+    secrets = {
+        f["line"]: f["message"]
+        for f in gates["security"]["findings"]
+        if f["rule_id"] == "plaintext-password"
+    }
+    assert "database password" in secrets[2] and "password_wo" in secrets[2]
+    assert "client_secret" in secrets[6] and "database" not in secrets[6]
