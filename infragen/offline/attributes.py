@@ -170,6 +170,19 @@ def apply_details(r: _Reader, details: Details) -> None:
         else:
             spec.options[f.key] = value
     _check_scaling(r)
+    _declare_leftovers(r, details)
+
+
+# A measured detail no reader took ("performance insights kept 31 days", "3000 iops") is declared
+# rather than lost: the parser cannot honour what it did not understand.
+_LEFTOVER = re.compile(
+    r"(?:[a-z-]+ ){0,3}\d+(?:\.\d+)?\s*(?:days?|weeks?|months?|years?|hours?|minutes?|mins?|seconds?|secs?|ms|%|percent|mb|iops|rpm|rps|gbps|mbps)\b"
+)
+
+
+def _declare_leftovers(r: _Reader, details: Details) -> None:
+    for m in _LEFTOVER.finditer(details.text):
+        r.not_built(m.group(0).strip(), "not understood by the offline parser")
 
 
 def _check_scaling(r: _Reader) -> None:

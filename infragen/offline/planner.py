@@ -36,6 +36,7 @@ def _configure_network(
     # A plan that already chose its network (re-planned before rendering) keeps that choice
     # unless a component now needs more.
     nat = bool(vpc.options.get("nat", wants_full)) or "nat" in needs
+    nat = nat or bool(vpc.options.get("nat_per_az"))
     vpc.options["nat"] = nat
     vpc.options["public"] = nat or bool(vpc.options.get("public")) or "public" in needs
 
