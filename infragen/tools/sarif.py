@@ -15,6 +15,7 @@ from typing import Any
 
 from infragen import __version__ as infragen_version
 from infragen.domain import Finding, GateResult
+from infragen.gates import BY_ID
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 VERSION = "2.1.0"
@@ -122,6 +123,8 @@ def _run(name: str, entries: list[tuple[GateResult, Mapping[str, Any]]]) -> dict
     }
     if engines:
         driver["fullName"] = f"{name} via {'; '.join(engines)}"
+    if name in BY_ID:
+        driver["shortDescription"] = {"text": BY_ID[name].title}
     statuses = [g.status for g, _ in entries]
     return {
         "tool": {"driver": driver},
