@@ -64,7 +64,23 @@ def render_text(reports: list[dict[str, Any]], *, quiet: bool, verbose: bool, pl
                 print_summary(report, console)
             chunks.append(captured.get().rstrip("\n"))
         chunks += finding_lines(report, failures_only=quiet, verbose=verbose)
+    if quiet and chunks:  # silent when everything passed
+        chunks.append(quiet_summary(reports))
     return "\n".join(chunks)
+
+
+def quiet_summary(reports: list[dict[str, Any]]) -> str:
+    """`-q`'s last line under the failures (what the pre-commit hook shows)."""
+    roots = f"{len(reports)} root{'s' if len(reports) != 1 else ''}"
+    failed = [r for r in reports if r["status"] == "failed"]
+    errors = sum(
+        f["severity"] == "error"
+        for r in failed
+        for g in r["gates"].values()
+        if g["status"] == "failed"
+        for f in g.get("findings", [])
+    )
+    return f"infragen check: {len(failed)} of {roots} failed, {errors} failing finding(s)"
 
 
 def render_json(reports: list[dict[str, Any]], exit_code: int) -> str:
