@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import socket
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -87,6 +89,22 @@ def moto_version() -> str:
         return "unknown"
 
 
+def _exit_on_sigterm():
+    """While the emulator runs, SIGTERM unwinds like Ctrl-C (so `with` blocks stop the server)
+    instead of killing infragen on the spot; returns the handler to restore, or None."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous is not signal.SIG_DFL:
+        return None  # someone else already handles it
+
+    def unwind(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, unwind)
+    return previous
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))
@@ -100,6 +118,7 @@ class AwsEmulator:
         self.proc = proc
         self.port = port
         self.log = log
+        self._previous_sigterm = _exit_on_sigterm()
 
     @property
     def url(self) -> str:
@@ -162,6 +181,9 @@ class AwsEmulator:
     def close(self) -> None:
         process.stop(self.proc)
         self.log.unlink(missing_ok=True)
+        if self._previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, self._previous_sigterm)
+            self._previous_sigterm = None
 
     def __enter__(self) -> AwsEmulator:
         return self

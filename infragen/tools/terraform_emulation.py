@@ -23,12 +23,14 @@ from infragen.errors import ToolError
 from infragen.tools import terraform
 from infragen.tools import terraform_diagnostics as diag
 from infragen.tools.emulator import AwsEmulator, moto_available, moto_version
+from infragen.tools.emulator_inputs import write_placeholder_inputs, write_teardown_override
 from infragen.tools.hcl import HclParseError, parse_text
 from infragen.tools.terraform_engine import EngineName, select_engine, terraform_env
 from infragen.tools.terraform_providers import ProviderResolution, resolve_providers
 from infragen.tools.terraform_safety import unsafe_constructs_in_dir
 
 GATE_EMULATOR = "terraform-plan"
+_QUIET = ["-input=false", "-lock=false", "-json", "-no-color"]
 OVERRIDE_FILE = "zz_infragen_emulator_override.tf"
 PROVIDER_FILE = "zz_infragen_emulator_provider.tf"
 # What moto answers for an API it does not implement (or a service it does not serve).
@@ -46,6 +48,7 @@ class EmulationResult(GateResult):
     applied: int = Field(0, description="resources created or changed on the emulator")
     destroyed: int = Field(0, description="resources destroyed afterwards")
     not_emulated: list[str] = Field(default_factory=list, description="resource types")
+    remaining: list[str] = Field(default_factory=list, description="in state after destroy")
     stage_s: dict[str, float] = Field(default_factory=dict, description="seconds per command")
     plan_json: dict[str, Any] | None = Field(None, exclude=True, description="show -json")
 
@@ -191,8 +194,19 @@ def emulate(
     tree = terraform.working_copy(directory) if copy else nullcontext(directory)
     with tree as project, AwsEmulator.start() as emulator:
         write_emulator_files(project, emulator)
+        inputs = write_placeholder_inputs(project)
         env = emulator.terraform_env(terraform_env())
-        return _run_stages(tf, project, providers, emulator, env, apply, timeout, result)
+        gate = _run_stages(tf, project, providers, emulator, env, apply, timeout, result)
+    if inputs:
+        note = Finding(
+            gate=GATE_EMULATOR,
+            rule_id="placeholder-inputs",
+            severity="info",
+            message="variables without a default ran with placeholders: "
+            + ", ".join(f"{k} = {json.dumps(v)}" for k, v in inputs.items()),
+        )
+        gate = gate.model_copy(update={"findings": [note, *gate.findings]})
+    return gate
 
 
 def _run_stages(tf, project, providers, emulator, env, apply, timeout, result) -> EmulationResult:
@@ -219,9 +233,7 @@ def _run_stages(tf, project, providers, emulator, env, apply, timeout, result) -
             else "terraform init failed"
         )
         return result(status, reason, init_findings, engine=label)
-    plan_out = run(
-        "plan", ["plan", "-input=false", "-lock=false", "-json", "-no-color", "-out=tfplan"]
-    )
+    plan_out = run("plan", ["plan", *_QUIET, "-out=tfplan"])
     plan_events = _events(plan_out.stdout)
     findings, missing = _errors(plan_events, "plan")
     if plan_out.returncode != 0:
@@ -234,19 +246,20 @@ def _run_stages(tf, project, providers, emulator, env, apply, timeout, result) -
     planned = planned_changes(plan_json)
     extra: dict[str, Any] = {"planned": planned, "plan_json": plan_json}
     if apply:
-        applied = run(
-            "apply", ["apply", "-input=false", "-lock=false", "-json", "-no-color", "tfplan"]
-        )
+        applied = run("apply", ["apply", *_QUIET, "tfplan"])
         apply_events = _events(applied.stdout)
         more, gaps = _errors(apply_events, "apply")
         findings, missing = findings + more, missing + gaps
         extra["applied"] = _count(apply_events, {"create", "update", "replace"})
-        destroyed = run(
-            "destroy",
-            ["destroy", "-auto-approve", "-input=false", "-lock=false", "-json", "-no-color"],
-        )
+        protected = write_teardown_override(project)
+        if protected:  # deletion protection off first, as for any teardown
+            targets = [f"-target={address}" for address in protected]
+            run("unprotect", ["apply", "-auto-approve", *_QUIET, *targets])
+        destroyed = run("destroy", ["destroy", "-auto-approve", *_QUIET])
         destroy_events = _events(destroyed.stdout)
         extra["destroyed"] = _count(destroy_events, {"delete"})
+        listed = run("state", ["state", "list", "-no-color"])
+        extra["remaining"] = listed.stdout.split() if listed.returncode == 0 else []
         if destroyed.returncode != 0:
             # What stays behind is discarded with the emulator; say what, but it fails nothing.
             leftovers = [
@@ -278,7 +291,11 @@ def _verdict(result, label, findings, missing, stage_s, **extra) -> EmulationRes
     if "planned" in extra:
         parts.append(f"planned {extra['planned']}")
     if "applied" in extra:
-        parts.append(f"applied {extra['applied']}, destroyed {extra.get('destroyed', 0)}")
+        left = len(extra.get("remaining", []))
+        parts.append(
+            f"applied {extra['applied']}, destroyed {extra.get('destroyed', 0)}"
+            + (f" ({left} left in state)" if left else " (nothing left)")
+        )
     if types:
         parts.append(f"not emulated: {', '.join(types)}")
     if errors:

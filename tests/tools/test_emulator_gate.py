@@ -51,10 +51,6 @@ SMALL = """
       cidr_block        = "10.0.1.0/24"
       availability_zone = data.aws_availability_zones.zones.names[0]
     }
-
-    resource "aws_s3_bucket" "logs" {
-      bucket = "infragen-emulator-test"
-    }
 """
 
 
@@ -68,7 +64,8 @@ def test_small_project_plans_applies_and_destroys_on_the_emulator(tmp_path):
     project = write(tmp_path / "project", SMALL)
     result = emulate(project)
     assert result.status == "passed", result.findings
-    assert (result.planned, result.applied, result.destroyed) == (3, 3, 3)
+    assert (result.planned, result.applied, result.destroyed) == (2, 2, 2)
+    assert result.remaining == []
     assert "hashicorp/aws" in result.engine and "moto" in result.engine
     assert result.plan_json["resource_changes"][0]["change"]["actions"] == ["create"]
     # the user's directory is untouched, and the emulator is gone
@@ -134,7 +131,8 @@ def test_override_covers_aliased_providers_and_a_config_without_one(tmp_path):
         os.kill(pid, 0)
 
 
-def test_ctrl_c_stops_the_emulator(tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_terminate_stops_the_emulator(tmp_path, signum):
     """A run interrupted while the emulator is up leaves no moto server behind."""
     script = textwrap.dedent(
         """
@@ -148,7 +146,7 @@ def test_ctrl_c_stops_the_emulator(tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     pid = int(proc.stdout.readline())
     os.kill(pid, 0)  # running
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     proc.wait(timeout=30)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -158,5 +156,5 @@ def test_ctrl_c_stops_the_emulator(tmp_path):
             break
         time.sleep(0.2)
     else:
-        pytest.fail("the emulator outlived Ctrl-C")
+        pytest.fail(f"the emulator outlived signal {signum}")
     assert not (tmp_path / OVERRIDE_FILE).exists()

@@ -1,0 +1,96 @@
+"""What a run on the emulator adds to the scratch copy besides the provider override.
+
+- Placeholder values for root variables without a default (a plan cannot run without them), by
+  type and by name (a CIDR for `*_cidr`, an address for `*email*`), written as an auto tfvars file
+  and named in the gate's findings.
+- A teardown override: before `destroy`, deletion protection is switched off on the resources
+  that have it, as anyone tearing down a stack does first, so `destroy` can finish.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from infragen.tools.hcl import parse_text
+
+INPUTS_FILE = "zz_infragen_emulator.auto.tfvars.json"
+TEARDOWN_FILE = "zz_infragen_emulator_teardown_override.tf"
+# Resource type -> the argument that keeps `destroy` from deleting it, and its "off" value.
+PROTECTION = {
+    "aws_db_instance": ("deletion_protection", "false"),
+    "aws_rds_cluster": ("deletion_protection", "false"),
+    "aws_lb": ("enable_deletion_protection", "false"),
+    "aws_alb": ("enable_deletion_protection", "false"),
+    "aws_dynamodb_table": ("deletion_protection_enabled", "false"),
+    "aws_instance": ("disable_api_termination", "false"),
+    "aws_s3_bucket": ("force_destroy", "true"),
+    "aws_ecr_repository": ("force_delete", "true"),
+}
+
+
+def _documents(project: Path) -> list[dict[str, Any]]:
+    return [
+        parse_text(p.read_text(encoding="utf-8"), p.name)
+        for p in sorted(project.glob("*.tf"))
+        if not p.name.endswith("override.tf")
+    ]
+
+
+def _type_of(body: dict[str, Any]) -> str:
+    raw = body.get("type", [""])
+    text = str(raw[0] if isinstance(raw, list) and raw else raw)
+    return text.removeprefix("${").removesuffix("}").replace(" ", "")
+
+
+def placeholder(name: str, type_expr: str) -> Any:
+    """A value of the variable's type that its usual validation rules accept."""
+    lowered = name.lower()
+    if type_expr.startswith(("list(", "set(", "tuple(")):
+        inner = type_expr[type_expr.index("(") + 1 : -1]
+        return [placeholder(name.removesuffix("s"), inner)] if "cidr" in lowered else []
+    if type_expr.startswith(("map(", "object(")):
+        return {}
+    if type_expr == "number":
+        return 1
+    if type_expr == "bool":
+        return False
+    if "cidr" in lowered:
+        return "203.0.113.0/24"  # TEST-NET-3: a documentation range, never anyone's network
+    if "email" in lowered:
+        return "ops@example.com"
+    if re.search(r"(^|_)(arn)($|_)", lowered):
+        return "arn:aws:iam::123456789012:role/infragen-emulator"
+    return f"infragen-emulator-{lowered.replace('_', '-')}"[:60]
+
+
+def write_placeholder_inputs(project: Path) -> dict[str, Any]:
+    """Values for the root variables that have no default; returns what was written."""
+    values: dict[str, Any] = {}
+    for document in _documents(project):
+        for group in document.get("variable", []):
+            for name, body in group.items():
+                if isinstance(body, dict) and "default" not in body:
+                    values[name] = placeholder(name, _type_of(body))
+    if values:
+        (project / INPUTS_FILE).write_text(json.dumps(values, indent=2), encoding="utf-8")
+    return values
+
+
+def write_teardown_override(project: Path) -> list[str]:
+    """Switch deletion protection off on the root module's protected resources; their addresses."""
+    blocks, addresses = [], []
+    for document in _documents(project):
+        for group in document.get("resource", []):
+            for rtype, named in group.items():
+                if rtype not in PROTECTION:
+                    continue
+                argument, value = PROTECTION[rtype]
+                for name in named:
+                    blocks.append(f'resource "{rtype}" "{name}" {{\n  {argument} = {value}\n}}\n')
+                    addresses.append(f"{rtype}.{name}")
+    if blocks:
+        (project / TEARDOWN_FILE).write_text("\n".join(blocks), encoding="utf-8")
+    return addresses

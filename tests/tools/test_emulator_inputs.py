@@ -1,0 +1,51 @@
+"""Placeholder inputs and the teardown override the emulator gate writes into its scratch copy."""
+
+from __future__ import annotations
+
+import json
+
+from infragen.tools.emulator_inputs import (
+    INPUTS_FILE,
+    TEARDOWN_FILE,
+    placeholder,
+    write_placeholder_inputs,
+    write_teardown_override,
+)
+
+
+def test_placeholders_follow_type_and_name():
+    assert placeholder("admin_cidr", "string") == "203.0.113.0/24"
+    assert placeholder("allowed_cidrs", "list(string)") == ["203.0.113.0/24"]
+    assert placeholder("alert_email", "string") == "ops@example.com"
+    assert placeholder("instance_count", "number") == 1
+    assert placeholder("enabled", "bool") is False
+    assert placeholder("tags", "map(string)") == {}
+    assert placeholder("ssh_key_name", "string") == "infragen-emulator-ssh-key-name"
+
+
+def test_only_variables_without_default_get_a_value(tmp_path):
+    (tmp_path / "variables.tf").write_text(
+        'variable "region" {\n  default = "us-east-1"\n}\n\n'
+        'variable "admin_cidr" {\n  type = string\n}\n\n'
+        'variable "subnets" {\n  type = list(string)\n}\n'
+    )
+    assert write_placeholder_inputs(tmp_path) == {
+        "admin_cidr": "203.0.113.0/24",
+        "subnets": [],
+    }
+    assert json.loads((tmp_path / INPUTS_FILE).read_text())["admin_cidr"] == "203.0.113.0/24"
+
+
+def test_teardown_override_switches_protection_off_for_protected_types_only(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_db_instance" "main" {\n  deletion_protection = true\n}\n\n'
+        'resource "aws_lb" "web" {\n  enable_deletion_protection = true\n}\n\n'
+        'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'
+    )
+    assert write_teardown_override(tmp_path) == ["aws_db_instance.main", "aws_lb.web"]
+    text = (tmp_path / TEARDOWN_FILE).read_text()
+    assert "deletion_protection = false" in text and "enable_deletion_protection = false" in text
+    assert "aws_vpc" not in text
+    (tmp_path / "main.tf").write_text('resource "aws_vpc" "main" {}\n')
+    (tmp_path / TEARDOWN_FILE).unlink()
+    assert write_teardown_override(tmp_path) == [] and not (tmp_path / TEARDOWN_FILE).exists()
