@@ -105,6 +105,26 @@ def check_tools() -> list[ToolStatus]:
                 name=name, found=path is not None, version=version, install=f"pip install {dist}"
             )
         )
+    from infragen.tools.terraform_providers import resolve_providers
+
+    providers = resolve_providers()
+    versions = providers.versions()
+    tools.append(
+        ToolStatus(
+            name="hashicorp/aws provider",
+            found=bool(versions),
+            version=versions[-1] if versions else "",
+            engine="real terraform validate" if versions else "offline schema only",
+            install="put it in a filesystem mirror (/opt/tf-plugins, ~/.terraform.d/plugins) "
+            "or TF_PLUGIN_CACHE_DIR",
+            note=providers.describe(),
+        )
+    )
+    tools.append(
+        _package(
+            "moto", "moto", "pip install 'infragen-iac[emulator]'", "AWS emulator (--emulator)"
+        )
+    )
     tools.append(
         _package("regorus", "gordon-to-regorus", "pip install gordon-to-regorus", "Rego policies")
     )

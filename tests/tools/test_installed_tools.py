@@ -32,6 +32,8 @@ def test_doctor_reports_every_tool():
         "ansible-lint",
         "regorus",
         "llama-cpp-python",
+        "hashicorp/aws provider",
+        "moto",
     }
     assert tools["checkov"].found and "bc-python-hcl2" in tools["checkov"].note
     assert tools["ansible-playbook"].found and tools["ansible-playbook"].version.startswith("2.")
