@@ -10,7 +10,12 @@ Prints and writes .bench/intent.json:
   zero-token repairs change, and how many of those the offline schema check then finds clean
   (the labelling used provider 5.90, so the 5.x schema judges; no terraform is run here).
 
-Run: .venv/bin/python benchmarks/bench_intent.py [--data DIR]
+--oracle (slow; needs moto[server] and a local hashicorp/aws mirror) instead plans every dev
+reference on the emulator and compares the offline plan document with the real plan: resource
+addresses, known values and Rego verdicts (benchmarks/intent_oracle.py); writes
+.bench/intent_oracle.json.
+
+Run: .venv/bin/python benchmarks/bench_intent.py [--data DIR] [--oracle [--limit N]]
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from infragen.evaluation.calibration import calibrate, offline_verdict  # noqa: E402
 from infragen.evaluation.dataset import load_labelled, load_tasks  # noqa: E402
@@ -107,11 +113,36 @@ def repair_yield(data: Path | None) -> dict:
     }
 
 
+def oracle(data: Path | None, limit: int | None, out: Path) -> dict:
+    """The real plan on the emulator as oracle for the offline plan document (intent_oracle.py)."""
+    from intent_oracle import oracle_row, summarise
+
+    tasks = load_tasks("dev", data)[:limit]
+    rows = []
+    for task in tasks:
+        rows.append(oracle_row(task))
+        print(json.dumps(rows[-1])[:300], flush=True)
+    result = {"summary": summarise(rows), "rows": rows}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print(json.dumps(result["summary"], indent=2))
+    return result
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=None, help="folder with dev.jsonl")
     parser.add_argument("--out", type=Path, default=ROOT / ".bench" / "intent.json")
+    parser.add_argument(
+        "--oracle",
+        action="store_true",
+        help="only the oracle comparison: every dev reference planned on the emulator "
+        "(moto[server] and a local hashicorp/aws mirror; minutes per ten tasks)",
+    )
+    parser.add_argument("--limit", type=int, default=None, help="--oracle: first N tasks only")
     args = parser.parse_args(argv)
+    if args.oracle:
+        return oracle(args.data, args.limit, ROOT / ".bench" / "intent_oracle.json")
     result = {
         "reference": reference_pass(args.data),
         "calibration": agreement(args.data),
