@@ -115,3 +115,26 @@ def test_two_concurrent_offline_runs_pass_every_gate(server):
         assert report["usage"]["total_tokens"] == 0  # offline: the catalogue, no model
         assert report["run_id"]
     assert finals[0]["report"]["run_id"] != finals[1]["report"]["run_id"]
+
+
+def test_the_deployment_image_installs_this_project_without_local_state(tmp_path):
+    """`langgraph dockerfile` (what `langgraph build` runs) from the same config: the image
+    installs the repository root and serves the module path; .dockerignore keeps the virtual
+    environment, git, secrets and server state out of the build context."""
+    dockerfile = tmp_path / "Dockerfile"
+    subprocess.run(
+        [str(LANGGRAPH), "dockerfile", "-c", "graph/langgraph.json", str(dockerfile)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    text = dockerfile.read_text()
+    assert '"infragen": "infragen.graph:make_graph"' in text
+    assert "COPY --from=main . /deps/main" in text  # the build context named main: the root
+    ignored = {
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {".git/", ".venv/", ".env", ".langgraph_api/", "infragen-out/"} <= ignored
