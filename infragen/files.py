@@ -56,6 +56,8 @@ class Extraction(BaseModel):
     """Files the answer started but did not finish (dropped: a half file is worse than none)."""
     refused: list[str] = Field(default_factory=list)
     """Files dropped for an unsafe name or size, with the reason."""
+    skipped: list[str] = Field(default_factory=list)
+    """Files past the MAX_FILES cap, dropped."""
     shape: str = "none"
     """How the files were written: blocks, fences, json, bare or none."""
 
@@ -118,6 +120,7 @@ def _collect(
 ) -> Extraction:
     files: dict[str, str] = {}
     refused: list[str] = []
+    skipped: list[str] = []
     for raw, body in named:
         try:
             path = sanitise_path(raw, default_dir=default_dir)
@@ -128,7 +131,7 @@ def _collect(
             refused.append(f"refused file {path}: larger than {MAX_FILE_BYTES} bytes")
             continue
         if path not in files and len(files) >= MAX_FILES:
-            refused.append(f"refused file {path}: more than {MAX_FILES} files")
+            skipped.append(f"dropped {path}: an answer may hold at most {MAX_FILES} files")
             continue
         files[path] = body.rstrip() + "\n"  # a later block for the same path replaces it
     safe_cut = []
@@ -141,11 +144,14 @@ def _collect(
         files=[GeneratedFile(path=p, content=c) for p, c in files.items()],
         cut=safe_cut,
         refused=refused,
+        skipped=skipped,
         shape=shape,
     )
 
 
-def _blocks(text: str, default_dir: str, truncated: bool) -> tuple[list[tuple[str, str]], list[str]]:
+def _blocks(
+    text: str, default_dir: str, truncated: bool
+) -> tuple[list[tuple[str, str]], list[str]]:
     named = [(m["path"], _unfence(m["body"])) for m in _BLOCK.finditer(text)]
     last_end = max((m.end() for m in _BLOCK.finditer(text)), default=0)
     cut = [m["path"] for m in _OPEN_BLOCK.finditer(text, last_end)]
@@ -201,13 +207,15 @@ def _name_near(lines: list[str], start: int, info: str, body: str) -> str:
                 return m["path"]
             break
     first = body.lstrip().split("\n", 1)[0]
-    if re.match(r"^(#|//)\s*(?:File:?\s*)?", first) and (m := _FILE_NAME.search(first)):
-        if len(first.strip()) <= len(m["path"]) + 12:
-            return m["path"]
+    m = _FILE_NAME.search(first) if re.match(r"^(#|//)", first) else None
+    if m and len(first.strip()) <= len(m["path"]) + 12:
+        return m["path"]
     return ""
 
 
-def _fences(text: str, default_dir: str, truncated: bool) -> tuple[list[tuple[str, str]], list[str]]:
+def _fences(
+    text: str, default_dir: str, truncated: bool
+) -> tuple[list[tuple[str, str]], list[str]]:
     lines = text.split("\n")
     named: list[tuple[str, str]] = []
     unnamed: list[str] = []
@@ -224,7 +232,7 @@ def _fences(text: str, default_dir: str, truncated: bool) -> tuple[list[tuple[st
             None,
         )
         body = "\n".join(lines[i + 1 : closing if closing is not None else len(lines)])
-        lang = re.split(r"[\s:{]", info, 1)[0].lower() if info else ""
+        lang = re.split(r"[\s:{]", info, maxsplit=1)[0].lower() if info else ""
         name = _name_near(lines, i, info, body)
         usable = bool(name) or (lang in _HCL_LANGS and _HCL_BLOCK.search(body))
         if lang in _SHELL_LANGS and not name:

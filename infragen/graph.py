@@ -7,7 +7,6 @@ from typing import Literal
 from langgraph.graph import END, START, StateGraph
 
 from infragen.context import RunOptions
-from infragen.gates import RETRY_GATES
 from infragen.nodes.ansible import write_ansible
 from infragen.nodes.architect import architect
 from infragen.nodes.clarify import clarify
@@ -17,37 +16,25 @@ from infragen.nodes.finops import finops
 from infragen.nodes.parse import parse
 from infragen.nodes.plan import plan
 from infragen.nodes.report import report
+from infragen.nodes.review import retry_wanted, review, unusable
 from infragen.nodes.security import security
 from infragen.nodes.validate import validate
 from infragen.state import NODE_ORDER, RunInput, State
-
-DEFAULT_MAX_RETRIES = 3
 
 
 def after_clarifier(state: State) -> Literal["planner", "reporter"]:
     return "reporter" if state.get("refusal") else "planner"
 
 
-def _attempts_left(state: State) -> bool:
-    return state.get("attempt", 0) < (state.get("max_retries") or DEFAULT_MAX_RETRIES)
+def after_validator(state: State) -> Literal["reviewer", "completeness"]:
+    """Unparsable code, or an answer with no usable code, goes straight to review (and back to
+    the architect): no other gate can say anything useful about it."""
+    return "reviewer" if unusable(state) else "completeness"
 
 
-def _failed(state: State, gate: str) -> bool:
-    result = state.get("gates", {}).get(gate, {})
-    return result.get("status") == "failed" and result.get("attempt") == state.get("attempt")
-
-
-def after_validator(state: State) -> Literal["architect", "completeness"]:
-    """Unparsable code goes straight back: no other gate can say anything useful about it."""
-    findings = state.get("gates", {}).get("validate", {}).get("findings", [])
-    unparsable = any(f.get("rule_id") == "hcl-parse" for f in findings)
-    return "architect" if unparsable and _attempts_left(state) else "completeness"
-
-
-def after_security(state: State) -> Literal["architect", "parser"]:
+def after_reviewer(state: State) -> Literal["architect", "parser"]:
     """Retry with every gate's findings at once, so one revision can fix them all."""
-    failed = any(_failed(state, gate) for gate in RETRY_GATES)
-    return "architect" if failed and _attempts_left(state) else "parser"
+    return "architect" if retry_wanted(state) else "parser"
 
 
 def build_graph() -> StateGraph:
@@ -56,7 +43,7 @@ def build_graph() -> StateGraph:
     g = StateGraph(State, context_schema=RunOptions, input_schema=RunInput)
     steps = {"clarifier": clarify, "planner": plan, "architect": architect, "validator": validate,
              "completeness": completeness, "deep_validator": deep_validate, "security": security,
-             "parser": parse, "finops": finops, "ansible": write_ansible}  # fmt: skip
+             "reviewer": review, "parser": parse, "finops": finops, "ansible": write_ansible}  # fmt: skip
     for name in NODE_ORDER:
         g.add_node(name, steps[name])
     g.add_node("reporter", report)  # after the main path: the final state carries the report
@@ -65,10 +52,11 @@ def build_graph() -> StateGraph:
     g.add_conditional_edges("clarifier", after_clarifier, ["planner", "reporter"])
     g.add_edge("planner", "architect")
     g.add_edge("architect", "validator")
-    g.add_conditional_edges("validator", after_validator, ["architect", "completeness"])
+    g.add_conditional_edges("validator", after_validator, ["reviewer", "completeness"])
     g.add_edge("completeness", "deep_validator")
     g.add_edge("deep_validator", "security")
-    g.add_conditional_edges("security", after_security, ["architect", "parser"])
+    g.add_edge("security", "reviewer")
+    g.add_conditional_edges("reviewer", after_reviewer, ["architect", "parser"])
     g.add_edge("parser", "finops")
     g.add_edge("finops", "ansible")
     g.add_edge("ansible", "reporter")

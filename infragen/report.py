@@ -54,6 +54,16 @@ def fallbacks(calls: list[dict[str, Any]]) -> list[str]:
     return [f"{', '.join(models)} {reason}" for reason, models in by_reason.items()]
 
 
+def shipped_tier(state: dict[str, Any]) -> str | None:
+    """The tier of the model that wrote the shipped attempt (the catalogue's, or the tier of the
+    chain link that really answered, never the tier that was only asked for)."""
+    shipped = state.get("shipped_attempt")
+    for entry in state.get("attempt_log", []):
+        if entry.get("attempt") == shipped and entry.get("tier"):
+            return entry["tier"]
+    return state.get("tier")
+
+
 def build_report(
     state: dict[str, Any],
     *,
@@ -82,8 +92,9 @@ def build_report(
         "cost": state.get("cost") or {},
         "usage": usage_summary(calls),
         "models": models_used(calls),
+        "shipped_attempt": state.get("shipped_attempt") or state.get("attempt", 0),
         "attempt_log": state.get("attempt_log", []),
-        "route": {**state.get("route", {}), "architect_tier": state.get("tier")},
+        "route": {**state.get("route", {}), "architect_tier": shipped_tier(state)},
         "repairs": state.get("repairs", []),
         "assumptions": spec.get("assumptions", []),
         "inventory": state.get("inventory", {}),

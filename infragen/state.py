@@ -18,6 +18,7 @@ NODE_ORDER = (
     "completeness",
     "deep_validator",
     "security",
+    "reviewer",
     "parser",
     "finops",
     "ansible",
@@ -79,6 +80,14 @@ class State(TypedDict, total=False):
     """One record per architect attempt: which gates failed and why."""
     refusal: str
     """Set when the request cannot be served; the graph ends early."""
+    answer: dict[str, Any]
+    """What the architect's latest answer lacked or had removed: {attempt, problems, notes}."""
+    vetted: list[str]
+    """Catalogue files the model may not rewrite unless a finding points into them."""
+    best: dict[str, Any]
+    """The best attempt so far: {attempt, score, files, gates} (the reviewer keeps it)."""
+    shipped_attempt: int
+    """The attempt whose files the run ships (the best, not always the last)."""
     report: dict[str, Any]
     """The run report (`infragen.report.build_report`: status, gates, cost, usage, files), set by
     the last node so a LangGraph Server run's final state carries it."""

@@ -1,4 +1,10 @@
-"""Architect (standard tier, or lightweight first for simple requests): write or revise the code."""
+"""Architect (standard tier, or lightweight first for simple requests): write or revise the code.
+
+The model sees the request (as untrusted data), every detail the clarifier read, the plan and the
+resource types the completeness gate will enforce; on a retry, the files the findings point at
+and an index of every block in the others. Its answer is read in whatever shape it comes
+(`infragen.files.extract_files`); what cannot be used becomes a finding for the next attempt.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +14,17 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from infragen.context import RunContext, context_of
-from infragen.domain import GateResult
+from infragen.domain import GateResult, Plan
 from infragen.feedback import build_feedback
-from infragen.files import parse_files
+from infragen.files import Extraction, extract_files, headers
+from infragen.gates import RETRY_GATES
+from infragen.models.base import ChatResponse
 from infragen.nodes.catalogue import catalogue_record, seed_if_covered
 from infragen.prompting import ask, call_record, compact_json
 from infragen.safety import strip_unsafe
 from infragen.state import State
+from infragen.tools.hcl import matching_brace
 from infragen.workspace import subset
-
-RETRY_GATES = ("validate", "completeness", "security")
 
 
 def failed_gates(state: State) -> list[GateResult]:
@@ -35,24 +42,39 @@ def merge_revision(current: dict[str, str], revised: dict[str, str]) -> dict[str
     return {**current, **revised}
 
 
-_BLOCK = re.compile(
-    r'^(resource|data)\s+"([\w-]+)"\s+"([\w-]+)"|^(variable|output|module)\s+"([\w-]+)"', re.M
+_DECLARATION = re.compile(
+    r'^(resource|data)\s+"([\w-]+)"\s+"([\w-]+)"|^(variable|output|module|provider)\s+"([\w-]+)"'
+    r"|^(locals|terraform)\s*\{",
+    re.M,
 )
+_LOCAL_NAME = re.compile(r"^[ \t]+([A-Za-z_][\w-]*)\s*=", re.M)
 
 
 def declared(text: str) -> list[str]:
     """Addresses a file declares, names of one type grouped: `aws_vpc.main`,
-    `aws_subnet.{private,public}`, `data.aws_region.current`, `var.{a,b}`, `output.y`."""
+    `aws_subnet.{private,public}`, `data.aws_region.current`, `var.{a,b}`, `output.y`,
+    `provider.aws`, `local.{name,tags}`, `terraform`: every block a revision may reference."""
     groups: dict[str, list[str]] = {}
-    for kind, rtype, rname, other, oname in _BLOCK.findall(text):
+    for m in _DECLARATION.finditer(text):
+        kind, rtype, rname, other, oname, bare = m.groups()
         if kind:
             groups.setdefault(f"{'data.' if kind == 'data' else ''}{rtype}", []).append(rname)
+        elif other:
+            prefix = {"variable": "var", "output": "output", "module": "module"}.get(other, other)
+            groups.setdefault(prefix, []).append(oname)
+        elif bare == "terraform":
+            groups.setdefault("terraform", [])
         else:
-            groups.setdefault(
-                {"variable": "var", "output": "output", "module": "module"}[other], []
-            ).append(oname)
+            close = matching_brace(text, m.end() - 1)
+            body = text[m.end() : close if close is not None else len(text)]
+            names = [n for n in _LOCAL_NAME.findall(body)]
+            groups.setdefault("local", []).extend(dict.fromkeys(names))
     return [
-        f"{prefix}.{names[0]}" if len(names) == 1 else f"{prefix}.{{{','.join(names)}}}"
+        prefix
+        if not names
+        else f"{prefix}.{names[0]}"
+        if len(names) == 1
+        else f"{prefix}.{{{','.join(names)}}}"
         for prefix, names in groups.items()
     ]
 
@@ -77,8 +99,8 @@ def files_to_revise(current: dict[str, str], failures: list[GateResult]) -> set[
             for t in types
             if re.search(rf'^(resource|data)\s+"{re.escape(t)}"', text, re.M)
         }
-        if finding.rule_id == "missing-resource":
-            continue  # a missing resource goes in a new or existing file; the index names the rest
+        if finding.rule_id in ("missing-resource", *ANSWER_RULES):
+            continue  # new code goes in a new or existing file; the index names the rest
         if not places:
             return None
         wanted |= places
@@ -94,12 +116,11 @@ def revision_context(
     if wanted is None:
         return current, []
     shown = {path: text for path, text in current.items() if path in wanted}
-    index = [
-        f"{path}: {', '.join(declared(text)) or '(no blocks)'}"
-        for path, text in current.items()
-        if path not in wanted
-    ]
-    return shown, index
+    return shown, index_lines({p: t for p, t in current.items() if p not in wanted})
+
+
+def index_lines(files: dict[str, str]) -> list[str]:
+    return [f"{path}: {', '.join(declared(text)) or '(empty)'}" for path, text in files.items()]
 
 
 def architect_tier(route: dict[str, Any], attempt: int) -> str | None:
@@ -108,62 +129,178 @@ def architect_tier(route: dict[str, Any], attempt: int) -> str | None:
     return "lightweight" if route.get("class") == "simple" and attempt == 1 else None
 
 
+# Findings about the answer itself, not the code: the attempt goes straight back to the model.
+ANSWER_RULES = ("answer-empty", "answer-no-code", "answer-cut")
+
+
+def answer_findings(
+    response: ChatResponse, extraction: Extraction, max_tokens: int
+) -> list[dict[str, str]]:
+    """What was wrong with the answer as an answer, worded as the fix the model should make."""
+    problems = []
+    if not response.content.strip():
+        problems.append(
+            {"rule_id": "answer-empty", "message": "your answer was empty; reply with the files"}
+        )
+    elif extraction.cut:
+        problems.append(
+            {
+                "rule_id": "answer-cut",
+                "message": f"your answer was cut at {max_tokens} tokens in "
+                f"{', '.join(extraction.cut)} (dropped); send only the files that are missing "
+                "or changed, each complete",
+            }
+        )
+    elif not extraction.files:
+        problems.append(
+            {
+                "rule_id": "answer-no-code",
+                "message": "no Terraform found in your answer; reply with the files, each as "
+                "<<<FILE terraform/NAME.tf>>> ... <<<END>>>",
+            }
+        )
+    return problems
+
+
+def _top_blocks(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, header) of each top-level block; header "" for blocks that never clash."""
+    blocks = []
+    for m in re.finditer(r"^(\w+)((?:\s+(?:\"[^\"\n]*\"|[\w-]+))*)\s*\{", text, re.M):
+        if blocks and m.start() < blocks[-1][1]:
+            continue
+        close = matching_brace(text, m.end() - 1)
+        end = len(text) if close is None else close + 1
+        head = f"{m[1]} {m[2].strip()}".strip()
+        blocks.append((m.start(), end, head))
+    return blocks
+
+
+def _canonical(head: str) -> str:
+    keyword, _, labels = head.partition(" ")
+    found = headers(f"{keyword} {labels} {{") if labels else set()
+    return next(iter(found), keyword if keyword == "terraform" else "")
+
+
+def without_redeclared(text: str, taken: set[str]) -> tuple[str, list[str]]:
+    """`text` less its top-level blocks whose address `taken` already holds (a model that
+    rewrites a catalogue file re-sends the catalogue's blocks with its own)."""
+    dropped, kept, cursor = [], [], 0
+    for start, end, head in _top_blocks(text):
+        address = _canonical(head)
+        if address and address in taken:
+            kept.append(text[cursor:start])
+            cursor = end
+            dropped.append(address)
+    kept.append(text[cursor:])
+    return re.sub(r"\n{3,}", "\n\n", "".join(kept)).strip() + "\n", dropped
+
+
+def protect_vetted(
+    revised: dict[str, str], current: dict[str, str], vetted: set[str], editable: set[str] | None
+) -> tuple[dict[str, str], list[str]]:
+    """Vetted catalogue files are read-only to the model unless a finding points into them: a
+    rewrite of one keeps only its new blocks, saved beside it under another name."""
+    locked = set() if editable is None else vetted - editable
+    taken = {a for path in vetted for a in headers(current.get(path, ""))}
+    if any(re.search(r"^terraform\s*\{", current.get(p, ""), re.M) for p in vetted):
+        taken.add("terraform")
+    safe, notes = {}, []
+    for path, text in revised.items():
+        if path not in locked:
+            safe[path] = text
+            continue
+        rest, dropped = without_redeclared(text, taken)
+        stem = path.removesuffix(".tf")
+        target = next(f"{stem}_{n}.tf" for n in range(2, 99) if f"{stem}_{n}.tf" not in current)
+        notes.append(
+            f"{path} is vetted catalogue code and was kept as it was; "
+            + (f"your new blocks went to {target}" if rest.strip() else "your copy was dropped")
+            + (
+                f" (blocks the catalogue already declares were dropped: {', '.join(dropped)})"
+                if dropped
+                else ""
+            )
+        )
+        if rest.strip():
+            safe[target] = rest
+    return safe, notes
+
+
+def request_details(plan: Plan) -> str:
+    """Every detail the clarifier read, as compact JSON, less what travels apart: the request
+    text, the components (the plan) and the assumptions (defaults, the catalogue's concern)."""
+    spec = plan.spec.model_dump(exclude={"request", "questions", "assumptions", "components"})
+    return compact_json({k: v for k, v in spec.items() if v not in ([], {}, "", None)})
+
+
 def architect(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     ctx = context_of(runtime)
     attempt = state.get("attempt", 0) + 1
+    plan = Plan.model_validate(state["plan"])
     current = subset(state.get("files", {}), "terraform/")
+    vetted = set(state.get("vetted", []))
     failures = failed_gates(state) if attempt > 1 else []
     feedback = build_feedback(attempt - 1, failures) if failures else ""
     shown, index = revision_context(current, failures) if failures else ({}, [])
+    editable = files_to_revise(current, failures) if failures else set()
     tier = architect_tier(state.get("route", {}), attempt)
     seed = seed_if_covered(state["plan"]) if attempt == 1 and ctx.settings.catalogue_first else None
-    unknown = state["plan"]["spec"].get("unknown", [])
+    unknown = plan.spec.unknown
     if seed is not None and not unknown:
         ctx.emit("attempt", attempt=attempt, files=len(seed))
         return {
             "attempt": attempt,
             "tier": "catalogue",
             "files": seed,
+            "vetted": sorted(seed),
             "feedback": "",
+            "answer": {"attempt": attempt, "problems": [], "notes": []},
             "calls": [catalogue_record("architect")],
         }
     if seed is not None:  # the catalogue writes what it covers; the model writes only the rest
-        current = seed
-        index = [f"{path}: {', '.join(declared(text))}" for path, text in seed.items()]
+        current, vetted = seed, set(seed)
+        index = index_lines(seed)
+    max_tokens = ctx.settings.max_tokens_for("architect")
     response = ask(
         ctx.model_router(),
         "architect",
         "architect",
-        max_tokens=ctx.settings.max_tokens_for("architect"),
+        max_tokens=max_tokens,
         payload={"plan": state["plan"], "files": current, "feedback": feedback},
         tier=tier,
-        plan=compact_json(state["plan"]["components"]),
+        request=plan.spec.request.replace("</request>", "< /request>"),
+        details=request_details(plan),
+        plan=compact_json([c.model_dump() for c in plan.components]),
+        # a revision hears what is missing from the completeness gate's findings instead
+        expected=[] if failures else sorted({e.type for e in plan.expected}),
         files=shown,
         index=index,
         only=unknown if seed is not None else [],
         feedback=feedback,
     )
-    revised = {f.path: f.content for f in parse_files(response.content)}
+    extraction = extract_files(response.content, truncated=response.finish_reason == "length")
+    revised = {f.path: f.content for f in extraction.files if f.path.startswith("terraform/")}
+    revised, kept = protect_vetted(revised, current, vetted, editable)
     cleaned, removed = strip_unsafe(revised)
     files = merge_revision(current, cleaned)
+    notes = [
+        *kept,
+        *(f"{r}: do not use provisioners or the external data source" for r in removed),
+        *extraction.refused,
+        *extraction.skipped,
+    ]
     ctx.emit("attempt", attempt=attempt, files=len(files))
-    log = (
-        [
-            {
-                "attempt": attempt - 1,
-                "failed_gates": [g.name for g in failures],
-                "findings": sum(len(g.findings) for g in failures),
-            }
-        ]
-        if failures
-        else []
-    )
     return {
         "attempt": attempt,
-        "attempt_log": log,
-        "tier": tier or "standard",
+        "tier": response.tier or tier or "standard",
         "files": files,
+        "vetted": sorted(vetted),
         "feedback": feedback,
         "repairs": removed,
+        "answer": {
+            "attempt": attempt,
+            "problems": answer_findings(response, extraction, max_tokens),
+            "notes": notes,
+        },
         "calls": [call_record("architect", response)],
     }

@@ -146,8 +146,42 @@ def validate_files(
     return gate, files, repairs
 
 
+def answer_findings(state: State) -> list[Finding]:
+    """What the architect's last answer lacked (cut, empty, no code: errors) and what was done
+    to it (unsafe blocks removed, vetted files kept: warnings), as findings the model hears."""
+    answer = state.get("answer") or {}
+    if answer.get("attempt") != state.get("attempt"):
+        return []
+    return [
+        Finding(gate="validate", rule_id=p["rule_id"], message=p["message"])
+        for p in answer.get("problems", [])
+    ] + [
+        Finding(gate="validate", rule_id="answer-note", severity="warning", message=note)
+        for note in answer.get("notes", [])
+    ]
+
+
 def validate(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
+    from_answer = answer_findings(state)
+    if not subset(state["files"], "terraform/"):  # nothing to run Terraform on
+        gate = GateResult(
+            name="validate",
+            status="failed",
+            engine="answer",
+            findings=from_answer
+            or [Finding(gate="validate", rule_id="answer-no-code", message="no Terraform files")],
+            reason="the architect's answer held no usable Terraform",
+        )
+        return {"gates": {"validate": {**gate.model_dump(), "attempt": state["attempt"]}}}
     gate, files, repairs = validate_files(state["files"], context_of(runtime))
+    if from_answer:
+        failed = gate.status == "failed" or any(f.severity == "error" for f in from_answer)
+        gate = gate.model_copy(
+            update={
+                "findings": [*from_answer, *gate.findings],
+                "status": "failed" if failed else gate.status,
+            }
+        )
     return {
         "files": files,
         "repairs": repairs,

@@ -159,7 +159,7 @@ def test_ansible_failing_is_a_failed_gate_and_a_crash_names_the_step(
     monkeypatch.setattr("infragen.tools.ansible.syntax_check", hung)
     out = tmp_path / "crash"
     code, _, stderr = cli("sns topic for alerts", "--max-retries", "1", "-o", str(out))
-    assert code == 1
+    assert code == 3  # a tool that crashed is an error, never "a gate failed" (exit 1)
     assert_one_line_error(stderr)
     assert report_of(out)["failed_step"] == "ansible"
     assert (out / "terraform" / "main.tf").is_file()

@@ -47,7 +47,14 @@ def sample_context(name: str) -> dict:
     return {
         "clarifier": {"request": "create vpc with rds", "kinds": KINDS},
         "planner": {"spec": plan},
-        "architect": {"plan": plan, "files": {}, "feedback": ""},
+        "architect": {
+            "request": "create vpc with rds",
+            "details": json.dumps({"region": "us-east-1", "components": [{"kind": "rds"}]}),
+            "plan": plan,
+            "expected": ["aws_db_instance", "aws_vpc"],
+            "files": {},
+            "feedback": "",
+        },
         "ansible": {"plan": plan, "outputs": ["ansible_inventory", "db_endpoint"]},
         "feedback": {"attempt": 1, "gates": []},
         "route_judge": {
