@@ -144,7 +144,7 @@ def stream_run(
                     )
                 yield "__resume__", dict(snapshot.values)
             else:  # `resume` restores them: a resumed run judges by the same rules
-                remember_settings(saver, run_id, settings)
+                remember_settings(settings.resolved_state_dir(), run_id, settings)
             pending: Any = graph_input
             while True:  # once more after each pause for the clarifier's questions
                 questions = None

@@ -29,6 +29,15 @@ def masked_writes(writes: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:
 
 @contextmanager
 def open_checkpointer(state_dir: Path) -> Iterator[object]:
+    """SQLite in the state dir, or PostgreSQL when INFRAGEN_DATABASE_URL is set (any replica or
+    process can then resume any run)."""
+    from infragen.models.postgres_store import database_url
+
+    url = database_url()
+    if url:
+        with _postgres_checkpointer(url) as saver:
+            yield saver
+        return
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     class MaskingSqliteSaver(SqliteSaver):
@@ -45,13 +54,43 @@ def open_checkpointer(state_dir: Path) -> Iterator[object]:
         conn.close()
 
 
+@contextmanager
+def _postgres_checkpointer(url: str) -> Iterator[object]:
+    try:
+        import psycopg
+        from langgraph.checkpoint.postgres import PostgresSaver
+        from psycopg.rows import dict_row
+    except ImportError as exc:
+        from infragen.errors import ConfigError
+        from infragen.models.postgres_store import DATABASE_URL_ENV, INSTALL_HINT
+
+        raise ConfigError(
+            f"{DATABASE_URL_ENV} is set but a module is missing: {exc.name}", INSTALL_HINT
+        ) from exc
+
+    class MaskingPostgresSaver(PostgresSaver):
+        def put_writes(self, config, writes, task_id, task_path=""):
+            return super().put_writes(config, masked_writes(writes), task_id, task_path)
+
+    options = {"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row}
+    with psycopg.connect(url, **options) as conn:
+        saver = MaskingPostgresSaver(conn)
+        # setup() migrates; two processes doing it at once would race on CREATE TABLE
+        conn.execute("SELECT pg_advisory_lock(hashtext('infragen-checkpoints'))")
+        try:
+            saver.setup()
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(hashtext('infragen-checkpoints'))")
+        yield saver
+
+
 # Settings a resumed run must keep: the run's own choices. Not stored: where state lives (resume
 # finds it there already), whether to ask on a terminal, and model routing (keys must never be
 # written; `resume --offline` may change the backend on purpose).
 NOT_STORED = frozenset({"state_dir", "ask", "models"})
-_RUNS_TABLE = (
-    "CREATE TABLE IF NOT EXISTS infragen_runs (run_id TEXT PRIMARY KEY, settings TEXT NOT NULL)"
-)
+_RUNS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS infragen_runs (run_id TEXT PRIMARY KEY, settings TEXT NOT NULL);
+"""
 
 
 def stored_settings(settings: Any) -> dict[str, Any]:
@@ -59,17 +98,31 @@ def stored_settings(settings: Any) -> dict[str, Any]:
     return settings.model_dump(mode="json", exclude=set(NOT_STORED))
 
 
-def remember_settings(saver: Any, run_id: str, settings: Any) -> None:
-    """Keep a new run's settings beside its checkpoints (same database, own table)."""
+def _runs_store(state_dir: Path) -> Any:
+    """Beside the checkpoints: the same SQLite file, or the shared PostgreSQL database."""
+    from infragen.models.store import connect
+
+    return connect(state_dir / "checkpoints.sqlite", _RUNS_SCHEMA)
+
+
+def remember_settings(state_dir: Path, run_id: str, settings: Any) -> None:
+    """Keep a new run's settings beside its checkpoints (own table)."""
     import json
 
-    with saver.lock:
-        saver.conn.execute(_RUNS_TABLE)
-        saver.conn.execute(
-            "INSERT OR REPLACE INTO infragen_runs (run_id, settings) VALUES (?, ?)",
-            (run_id, json.dumps(stored_settings(settings))),
+    from infragen.models.store import transaction
+
+    conn = _runs_store(state_dir)
+    try:
+        transaction(
+            conn,
+            lambda c: c.execute(
+                "INSERT INTO infragen_runs (run_id, settings) VALUES (?, ?)"
+                " ON CONFLICT (run_id) DO UPDATE SET settings = excluded.settings",
+                (run_id, json.dumps(stored_settings(settings))),
+            ),
         )
-        saver.conn.commit()
+    finally:
+        conn.close()
 
 
 def recall_settings(state_dir: Path, run_id: str) -> dict[str, Any] | None:
@@ -77,12 +130,12 @@ def recall_settings(state_dir: Path, run_id: str) -> dict[str, Any] | None:
     stored)."""
     import json
 
-    path = state_dir / "checkpoints.sqlite"
-    if not path.is_file():
+    from infragen.models.postgres_store import database_url
+
+    if not database_url() and not (state_dir / "checkpoints.sqlite").is_file():
         return None
-    conn = sqlite3.connect(path, timeout=30)
+    conn = _runs_store(state_dir)
     try:
-        conn.execute(_RUNS_TABLE)
         row = conn.execute(
             "SELECT settings FROM infragen_runs WHERE run_id = ?", (run_id,)
         ).fetchone()

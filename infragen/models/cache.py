@@ -64,7 +64,9 @@ class ResponseCache:
         transaction(
             self._conn,
             lambda conn: conn.execute(
-                "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO responses VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
+                " backend = excluded.backend, model = excluded.model,"
+                " content = excluded.content, created = excluded.created",
                 (key, backend, model, content, time.time()),
             ),
         )

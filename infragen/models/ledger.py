@@ -46,10 +46,10 @@ CREATE INDEX IF NOT EXISTS calls_run ON calls(run_id);
 """
 
 _SPENT = """
-COALESCE(SUM(CASE
+CAST(COALESCE(SUM(CASE
   WHEN status = 'reserved' AND ts > :stale THEN reserved
   WHEN status = 'done' THEN prompt_tokens + completion_tokens
-  ELSE 0 END), 0)
+  ELSE 0 END), 0) AS BIGINT)
 """
 
 
@@ -181,7 +181,7 @@ class Ledger:
         cursor = conn.execute(
             "INSERT INTO calls (ts, day, run_id, task, backend, model, key_id, key_label, status,"
             " reserved, prompt_tokens, completion_tokens, rate_limits)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 time.time(),
                 today(),
@@ -198,11 +198,11 @@ class Ledger:
                 json.dumps(rate_limits or {}),
             ),
         )
-        return int(cursor.lastrowid)
+        return int(cursor.fetchone()[0])  # RETURNING: SQLite and PostgreSQL alike
 
     def rows(self, day: str | None = None) -> list[dict]:
         query = "SELECT * FROM calls" + (" WHERE day = ?" if day else "") + " ORDER BY id"
-        return [dict(r) for r in self._conn.execute(query, (day,) if day else ())]
+        return [dict(r) for r in self._conn.execute(query, (day,) if day else ()).fetchall()]
 
     def spent(self, key_id: str, day: str | None = None) -> int:
         return self._conn.execute(

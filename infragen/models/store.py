@@ -1,11 +1,12 @@
-"""SQLite files in the state dir, set up for many processes at once (WAL, busy timeout, retry)."""
+"""SQLite files in the state dir, set up for many processes at once (WAL, busy timeout, retry), or
+the shared PostgreSQL database when INFRAGEN_DATABASE_URL is set."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from tenacity import retry, retry_if_exception, stop_after_delay, wait_random_exponential
 
@@ -18,7 +19,14 @@ def _is_busy(exc: BaseException) -> bool:
     )
 
 
-def connect(path: Path, schema: str) -> sqlite3.Connection:
+def connect(path: Path, schema: str) -> Any:
+    """The store's connection: the SQLite file at `path`, or, with INFRAGEN_DATABASE_URL set, the
+    shared PostgreSQL database (`infragen.models.postgres_store`; the file's name keys its lock)."""
+    from infragen.models.postgres_store import PostgresConnection, database_url
+
+    url = database_url()
+    if url:
+        return PostgresConnection(url, schema, name=path.stem)
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
@@ -38,8 +46,11 @@ def _with_busy_retry(action: Callable[[], T]) -> T:
     return action()
 
 
-def transaction(conn: sqlite3.Connection, body: Callable[[sqlite3.Connection], T]) -> T:
-    """Run `body` inside BEGIN IMMEDIATE (one writer at a time), retrying while the file is busy."""
+def transaction(conn: Any, body: Callable[[Any], T]) -> T:
+    """Run `body` inside BEGIN IMMEDIATE (one writer at a time), retrying while the file is busy;
+    on PostgreSQL, inside a transaction holding the store's advisory lock."""
+    if not isinstance(conn, sqlite3.Connection):
+        return conn.transaction(body)
 
     def attempt() -> T:
         conn.execute("BEGIN IMMEDIATE")
