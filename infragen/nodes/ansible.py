@@ -9,7 +9,7 @@ from langgraph.runtime import Runtime
 
 from infragen.context import RunContext, context_of
 from infragen.domain import Finding, GateResult
-from infragen.files import parse_files
+from infragen.files import extract_files
 from infragen.prompting import ask, call_record, compact_json
 from infragen.state import State
 from infragen.workspace import sync_scratch
@@ -69,7 +69,11 @@ def write_ansible(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
         plan=compact_json(state["plan"]["components"]),
         outputs=outputs,
     )
-    files = {f.path: f.content for f in parse_files(response.content, default_dir="ansible")}
+    # a refused or cut file is simply missing: the gate below says which
+    extraction = extract_files(
+        response.content, default_dir="ansible", truncated=response.finish_reason == "length"
+    )
+    files = {f.path: f.content for f in extraction.files if f.path.startswith("ansible/")}
     gate = check_ansible(files, ctx, required=GENERATED_FILES)
     return {
         "files": {**state["files"], **files},
