@@ -301,10 +301,8 @@ def execute(
             if on_event:
                 on_event("node", {"node": node, "update": update})
             step = next_node(node)
-    except (
-        InfragenError
-    ) as exc:  # typed (budget, no backend, unsafe file): keep the work, then raise
-        keep_partial(state, out, run_id, force, mask(exc.one_line()), step)
+    except InfragenError as exc:  # typed (budget, no backend, bad key): keep the work, then raise
+        exc.report = keep_partial(state, out, run_id, force, mask(exc.one_line()), step)
         raise
     except KeyboardInterrupt:
         keep_partial(state, out, run_id, force, "interrupted (Ctrl-C)", step)
@@ -331,16 +329,23 @@ def execute(
 
 def keep_partial(
     state: dict[str, Any], out: Path | None, run_id: str, force: bool, error: str, failed_step: str
-) -> None:
+) -> dict[str, Any] | None:
     """Write what a failed run produced, with a report naming the failed step (best effort: the
-    original error is what the caller reports)."""
-    if out is None or not state.get("request"):
-        return
+    original error is what the caller reports); return that report (with `--format json` the
+    CLI prints it, so every outcome has a JSON document)."""
+    if not state.get("request"):
+        return None
     report = build_report(
-        state, output_dir=str(out), run_id=run_id, error=error, failed_step=failed_step
+        state,
+        output_dir=str(out) if out else None,
+        run_id=run_id,
+        error=error,
+        failed_step=failed_step,
     )
-    with contextlib.suppress(OSError, ValueError, InfragenError):
-        write_output(out, state.get("files", {}), report, force=force)
+    if out is not None:
+        with contextlib.suppress(OSError, ValueError, InfragenError):
+            write_output(out, state.get("files", {}), report, force=force)
+    return report
 
 
 def write_or_raise(

@@ -23,7 +23,9 @@ app = typer.Typer(
 FORMATS = ("text", "json", "markdown", "sarif")
 
 
-def fail(error: InfragenError, verbose: bool = False) -> None:
+def fail(error: InfragenError, verbose: bool = False, fmt: str = "text") -> None:
+    """One line on stderr naming the fix; with --format json also a JSON document on stdout
+    (the partial run's report when the run had started), so every outcome is machine-readable."""
     if verbose:
         import traceback
 
@@ -31,7 +33,23 @@ def fail(error: InfragenError, verbose: bool = False) -> None:
     from infragen.models.keys import mask
 
     typer.echo(f"error: {mask(error.one_line())}", err=True)
+    if fmt == "json":
+        typer.echo(mask(json.dumps(error_document(error), indent=2, default=str)))
     raise typer.Exit(error.exit_code)
+
+
+def error_document(error: InfragenError) -> dict:
+    """The JSON of a run that ended on a typed error: exit 2 is bad input or a refusal, exit 3
+    a configuration, backend or tool error (see the README's exit-code table)."""
+    report = dict(getattr(error, "report", None) or {})
+    report.update(
+        status="refused" if error.exit_code == 2 else "error",
+        error=error.message,
+        hint=error.hint,
+        error_class=type(error).__name__,
+        exit_code=error.exit_code,
+    )
+    return report
 
 
 def parse_model_overrides(pairs: list[str]) -> dict[str, str]:
@@ -56,7 +74,8 @@ def print_result(result, fmt: str, quiet: bool, ci: bool = False) -> None:
         if fmt == "text":
             return
     if fmt == "json":
-        typer.echo(json.dumps(result.report, indent=2, default=str))
+        document = {**result.report, "exit_code": result.exit_code}
+        typer.echo(json.dumps(document, indent=2, default=str))
     elif fmt == "markdown":
         typer.echo(result.markdown())
     elif fmt == "sarif":
@@ -201,7 +220,7 @@ def generate(
                 answer_questions=progress.ask if interactive else None,
             )
     except InfragenError as error:
-        fail(error, verbose)
+        fail(error, verbose, fmt)
     print_result(result, fmt, quiet, ci)
     raise typer.Exit(result.exit_code)
 
@@ -225,7 +244,7 @@ def resume(
         # only what is given here overrides the settings the run started with
         result = run_resume(run_id, settings=RunSettings(**({"offline": True} if offline else {})))
     except InfragenError as error:
-        fail(error)
+        fail(error, fmt=fmt)
     print_result(result, fmt, quiet)
     raise typer.Exit(result.exit_code)
 
