@@ -368,3 +368,123 @@ HELD_OUT: list[Case] = [
         ],
     ),
 ]
+
+# Written after HELD_OUT was scored, before any further development; scored once, at the end.
+HELD_OUT_2: list[Case] = [
+    (
+        "Need a Postgres 14 RDS instance in Paris, backups kept for 10 days, db.t4g.large",
+        [
+            ("aws_db_instance.engine_version=14", "version"),
+            ("aws_db_instance.backup_retention_period=10", "backup"),
+            ("region=eu-west-3", "region"),
+            ("aws_db_instance.instance_class=db.t4g.large", "class"),
+        ],
+    ),
+    (
+        "s3 bucket that triggers a lambda function whenever a file is uploaded",
+        [
+            ("aws_s3_bucket_notification.lambda_function.events~s3:ObjectCreated", "trigger"),
+            ("count aws_lambda_permission>=1", "trigger"),
+        ],
+    ),
+    (
+        "web tier: ASG of t3.micro instances, minimum 2 maximum 4, behind an ALB, in Oregon",
+        [
+            ("aws_autoscaling_group.min_size=2", "min"),
+            ("aws_autoscaling_group.max_size=4", "max"),
+            ("region=us-west-2", "region"),
+            ("aws_launch_template.instance_type=t3.micro", "instance type"),
+        ],
+    ),
+    (
+        "sqs queue orders-in with a 2 minute visibility timeout and a lambda consumer with 60 second timeout",
+        [
+            ("aws_sqs_queue.name~orders-in", "orders-in"),
+            ("aws_sqs_queue.visibility_timeout_seconds=120", "visibility"),
+            ("aws_lambda_function.timeout=60", "timeout"),
+            ("count aws_lambda_event_source_mapping>=1", "trigger"),
+        ],
+    ),
+    (
+        "dynamodb table called events with sort key created_at in Stockholm",
+        [
+            ("aws_dynamodb_table.name~events", "events"),
+            ("aws_dynamodb_table.range_key=created_at", "key"),
+            ("region=eu-north-1", "region"),
+        ],
+    ),
+    (
+        "notify platform@example.org by email when the redis cpu is over 90%",
+        [
+            ("aws_cloudwatch_metric_alarm.threshold=90", "alarm"),
+            ("aws_sns_topic_subscription.endpoint=platform@example.org", "email"),
+        ],
+    ),
+    (
+        "mysql 8.4 with 200 gb in Seoul, multi-az",
+        [
+            ("aws_db_instance.engine_version=8.4", "version"),
+            ("aws_db_instance.allocated_storage=200", "storage"),
+            ("region=ap-northeast-2", "region"),
+            ("aws_db_instance.multi_az=true", "az"),
+        ],
+    ),
+    (
+        "a lambda (node 22, 2 GB memory) that reads from a dynamodb table",
+        [
+            ("aws_lambda_function.runtime=nodejs22.x", "runtime"),
+            ("aws_lambda_function.memory_size=2048", "memory"),
+            ("policy~dynamodb:Query", "dynamodb"),
+        ],
+    ),
+    (
+        "vpc with cidr 10.50.0.0/16, 2 azs, nat gateway per az, plus a bastion that allows ssh from 198.51.100.7/32",
+        [
+            ("aws_vpc.cidr_block=10.50.0.0/16", "cidr"),
+            ("count aws_nat_gateway>=2", "nat"),
+            ("aws_vpc_security_group_ingress_rule.cidr_ipv4=198.51.100.7/32", "ssh"),
+        ],
+    ),
+    (
+        "s3 bucket called acme-reports-archive, deep archive after 365 days, expire after 2555 days",
+        [
+            ("aws_s3_bucket.bucket=acme-reports-archive", "acme-reports-archive"),
+            (
+                "aws_s3_bucket_lifecycle_configuration.rule.transition.storage_class=DEEP_ARCHIVE",
+                "archive",
+            ),
+            ("aws_s3_bucket_lifecycle_configuration.rule.expiration.days=2555", "expir"),
+        ],
+    ),
+    (
+        "sns topic publishing to a fifo queue? no - a standard topic 'orders' that fans out to queues email-q and sms-q",
+        [
+            ("aws_sns_topic.name~orders", "orders"),
+            ("count aws_sns_topic_subscription>=2", "subscri"),
+            ("aws_sqs_queue.name~email-q", "email-q"),
+        ],
+    ),
+    (
+        "an ec2 role that can write to my existing bucket uploads-prod-eu",
+        [("policy~s3:PutObject", "s3"), ("count aws_s3_bucket==0", "existing")],
+    ),
+    (
+        "elasticache redis cache.m7g.large x2 in Zurich",
+        [
+            ("aws_elasticache_replication_group.node_type=cache.m7g.large", "node type"),
+            ("region=eu-central-2", "region"),
+        ],
+    ),
+    (
+        "staging environment only: alb + 3 ec2 web servers (nginx)",
+        [("var environment=staging", "environment"), ("count aws_instance>=3", "count")],
+    ),
+    (
+        "cloudwatch alarms for my rds postgres 16 database, email dba-team@corp.example.com, 14 days of backups",
+        [
+            ("aws_db_instance.engine_version=16", "version"),
+            ("aws_sns_topic_subscription.endpoint=dba-team@corp.example.com", "email"),
+            ("aws_db_instance.backup_retention_period=14", "backup"),
+        ],
+    ),
+]
