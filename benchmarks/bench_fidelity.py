@@ -7,7 +7,7 @@ parsed with the HCL parser infragen uses, variables and locals are resolved, and
 detail is checked. A detail that is not in the code counts as declared only when an assumption
 starting with "Not built" names it; otherwise it was silently dropped.
 
-Run: .venv/bin/python benchmarks/bench_fidelity.py [--held-out]   (writes .bench/fidelity.json)
+Run: .venv/bin/python benchmarks/bench_fidelity.py [--held-out | --held-out-2] [-v]   (writes .bench/fidelity.json)
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.fidelity.cases import DEV, HELD_OUT  # noqa: E402
+from benchmarks.fidelity.cases import DEV, HELD_OUT, HELD_OUT_2  # noqa: E402
 from infragen.blueprints.render import render_terraform  # noqa: E402
 from infragen.offline import parse_request, plan_spec  # noqa: E402
 from infragen.tools.hcl import Inventory, inventory_from_texts  # noqa: E402
@@ -164,10 +164,11 @@ def score(cases: list) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--held-out", action="store_true", help="score the held-out set (once)")
+    parser.add_argument("--held-out-2", action="store_true", help="score the second held-out set")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every unhonoured detail")
     args = parser.parse_args()
-    name = "held_out" if args.held_out else "dev"
-    result = score(HELD_OUT if args.held_out else DEV)
+    name = "held_out_2" if args.held_out_2 else "held_out" if args.held_out else "dev"
+    result = score({"dev": DEV, "held_out": HELD_OUT, "held_out_2": HELD_OUT_2}[name])
     for row in result["rows"]:
         misses = [d for d in row["details"] if d["verdict"] != "honoured"]
         if args.verbose and misses:

@@ -23,7 +23,7 @@ NAME_RULES = {
     "sqs": re.compile(r"^[a-zA-Z0-9_-]{1,75}$"),
     "sns": re.compile(r"^[a-zA-Z0-9_-]{1,250}$"),
     "dynamodb": re.compile(r"^[a-zA-Z0-9_.-]{3,255}$"),
-    "ecr": re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"),
+    "ecr": re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$"),
     "lambda": re.compile(r"^[a-zA-Z0-9_-]{1,64}$"),
 }
 _ATTRIBUTE = re.compile(r"^[a-z_][a-z0-9_]{0,254}$")
@@ -139,18 +139,17 @@ VALIDATORS: dict[str, Callable[[Any, ComponentSpec], Valid]] = {
 }
 LISTS = frozenset({"emails", "transitions", "cpu_alarm"})
 # Details that bring their component along when the request did not name it.
-CREATES = {"record": "route53"}
+CREATES = {"record": "route53", "cpu_alarm": "monitoring"}
 
 
 def _target(r: _Reader, f: Finding) -> str | None:
-    if f.key == "cpu_alarm" and "monitoring" not in r.components and f.value[0]:
-        return None
     return next((k for k in f.kinds if k in r.components), None)
 
 
 def apply_details(r: _Reader, details: Details) -> None:
     """Set each finding on its component; declare the ones that cannot be honoured."""
-    for f in details.findings:
+    # details that bring their component go first, so the others can land on it
+    for f in sorted(details.findings, key=lambda f: f.key not in CREATES):
         kind = _target(r, f)
         if kind is None and f.key in CREATES:
             kind = CREATES[f.key]

@@ -17,7 +17,7 @@ _NUM = r"(\d{1,5})"
 _UNIT_S = {"s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1, "m": 60, "min": 60,
            "mins": 60, "minute": 60, "minutes": 60, "h": 3600, "hour": 3600, "hours": 3600}  # fmt: skip
 _TIME = r"(\d{1,5})\s*[- ]?\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|h)\b"
-_NAME = r"[\"']?([a-z][a-z0-9_.-]{1,62}[a-z0-9])[\"']?"
+_NAME = r"[\"']?([a-z][a-z0-9_./-]{1,62}[a-z0-9])[\"']?"
 _STOP = frozenset(
     {"with", "and", "for", "that", "which", "in", "on", "to", "the", "a", "an", "of", "from",
      "using", "behind", "plus", "called", "named", "where", "per", "each", "via", "reading",
@@ -69,6 +69,13 @@ class Details:
                 )
         return found
 
+    def blank(self, m: re.Match[str], *groups: int) -> None:
+        """Blank some groups of a match taken with blank=False (keep the noun, drop the names)."""
+        for g in groups:
+            if m.group(g):
+                start, end = m.span(g)
+                self.text = self.text[:start] + " " * (end - start) + self.text[end:]
+
     def add(self, kinds: tuple[str, ...], key: str, value: Any, phrase: str) -> None:
         self.findings.append(Finding(kinds, key, value, phrase.strip()))
 
@@ -104,10 +111,10 @@ def _tags(d: Details) -> None:
     m = re.search(r"\btag(?:s|ged|ging)?\b", d.text)
     if not m:
         return
-    pair = r"([a-z][\w.:/-]{0,126}[\w])\s*[=:]\s*([\w.@/+-]{1,255})"
-    for p in re.finditer(pair, d.text[m.start() :]):
+    pair = r"([a-z][\w.:/-]{0,126}[\w])\s*=\s*([\w.@/+-]{1,255})"
+    for p in re.finditer(pair, d.text[m.end() :]):
         d.tags[p.group(1)] = p.group(2)
-    d.text = d.text[: m.start()] + re.sub(pair, " ", d.text[m.start() :])
+    d.text = d.text[: m.end()] + re.sub(pair, " ", d.text[m.end() :])
 
 
 def _messaging(d: Details) -> None:
@@ -116,7 +123,7 @@ def _messaging(d: Details) -> None:
     for m in d.take(rf"\bvisibility timeout (?:of )?{_TIME}|\b{_TIME} visibility timeout"):
         n, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         d.add(("sqs",), "visibility_timeout_s", _seconds(n, unit), m.group(0))
-    retention = rf"(?:message )?retention(?: period)?(?: of)? {_NUM}[ -]days?|{_NUM}[ -]days?(?: of)?(?: message)? retention|keep messages (?:for )?{_NUM} days?"
+    retention = rf"(?:message )?retention(?: period)?(?: of)? {_NUM}[ -]days?|{_NUM}[ -]days?(?: of)?(?: message)? retention|keep(?:s|ing)? messages (?:for )?{_NUM} days?"
     for m in d.take(rf"\b(?<!backup )(?<!backups )(?:{retention})"):
         days = int(next(g for g in m.groups() if g))
         logs = re.search(r"\blogs?\b|log group", d.text[max(0, m.start() - 40) : m.end() + 25])
@@ -129,12 +136,14 @@ def _messaging(d: Details) -> None:
     if re.search(r"\bfifo\b", d.text):
         d.add(("sqs", "sns"), "fifo", True, "fifo")
     queues = d.take(
-        r"\bqueues?\s*[,:]?\s*(?:named |called )?([a-z][\w-]+)\s*(?:,|and)\s*([a-z][\w-]+)(?:\s*(?:,|and)\s*([a-z][\w-]+))?"
+        r"\bqueues?\s*[,:]?\s*(?:named |called )?([a-z][\w-]+)\s*(?:,|and)\s*([a-z][\w-]+)(?:\s*(?:,|and)\s*([a-z][\w-]+))?",
+        blank=False,
     )
     for m in queues:
         names = [g for g in m.groups() if g and g not in _STOP]
         if len(names) >= 2:
             d.add(("sqs",), "queues", names, m.group(0))
+            d.blank(m, 1, 2, 3)
 
 
 def _names(d: Details) -> None:
@@ -149,7 +158,7 @@ def _names(d: Details) -> None:
         d.add((_NOUN_KIND[m.group(1)],), "name", name, m.group(0))
         start = m.start(2)
         d.text = d.text[:start] + " " * len(name) + d.text[start + len(name) :]
-    for m in d.take(rf"\balias\s+(?:named |called |of )?{_NAME}"):
+    for m in d.take(rf"\balias\s+(?:named |called |of |is |=\s*)?{_NAME}"):
         d.add(("kms",), "alias", m.group(1).removeprefix("alias/"), m.group(0))
 
 

@@ -55,7 +55,7 @@ def _lambda(d: Details) -> None:
     )
     for m in d.take(rf"\b({languages})\s*(\d+(?:\.\d+)?)?(?:\.x)?\b"):
         d.add(("lambda",), "runtime", (m.group(1), m.group(2) or ""), m.group(0))
-    memory = r"\b(\d{2,5})\s*(mb|mib|gb|gib)\b(?:\s+(?:of\s+)?(?:memory|ram))?|\b(?:memory|ram)(?: of| size)?\s*(\d{2,5})\s*(mb|mib|gb|gib)?\b"
+    memory = r"\b(\d{1,5})\s*(mb|mib|gb|gib)\b(?!\s*(?:of\s+)?(?:storage|disk|ssd|volume|gp[23]|database|db|data))(?:\s+(?:of\s+)?(?:memory|ram))?|\b(?:memory|ram)(?: of| size)?\s*(\d{2,5})\s*(mb|mib|gb|gib)?\b"
     for m in d.take(memory):
         n, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4) or "mb")
         d.add(("lambda",), "memory_mb", int(n) * (1024 if unit.startswith("g") else 1), m.group(0))
@@ -86,7 +86,7 @@ def _network(d: Details) -> None:
     for m in d.take(_CIDR):
         d.add(("vpc",), "cidr", m.group(1), m.group(0))
     per_az = r"\b(?:one |a )?nat(?: gateways?)? (?:per|in each|in every|for each|for every) (?:az|availability zone|zone)s?\b|\bnat gateway in each az\b"
-    for m in d.take(per_az):
+    for m in d.take(per_az, blank=False):  # "nat gateway" still names the network
         d.add(("vpc",), "nat_per_az", True, m.group(0))
 
 
