@@ -536,3 +536,14 @@ DEV += [
      ("aws_db_instance.engine_version=15", "version")]),
     ("tags: owner=alice, project=atlas; an s3 bucket", [("tag owner=alice", "tag"), ("tag project=atlas", "tag")]),
 ]  # fmt: skip
+
+# Triggers (the "triggers" relation), added during development.
+DEV += [
+    ("lambda function triggered by new objects in an s3 bucket",
+     [("aws_s3_bucket_notification.lambda_function.events~s3:ObjectCreated", "trigger"),
+      ("aws_lambda_permission.principal=s3.amazonaws.com", "trigger")]),
+    ("a lambda subscribed to an sns topic",
+     [("aws_sns_topic_subscription.protocol=lambda", "subscri"), ("aws_lambda_permission.principal=sns.amazonaws.com", "subscri")]),
+    ("sns topic that invokes a node 20 lambda",
+     [("aws_sns_topic_subscription.protocol=lambda", "subscri"), ("aws_lambda_function.runtime=nodejs20.x", "runtime")]),
+]  # fmt: skip

@@ -19,6 +19,14 @@ _READS = re.compile(
 _WRITES = re.compile(
     r"\b(?:write|writes|writing|put|puts|stor(?:e|es|ing)|sav(?:e|es|ing)|insert\w*|updat\w*|persist\w*|upload\w*)\b"
 )
+_VERB = r"(?:that |which |to )?(?:triggers?|invokes?|fires?|calls?|runs?)"
+_BY = r"(?:triggered|invoked|fired|run|called)(?: \w+)? (?:by|on|from|when)(?: an?| the| my| new| every| each)?"
+_S3_TRIGGERS = re.compile(
+    rf"\b(?:bucket|s3)\w* {_VERB}|{_BY} (?:s3|bucket|uploads?|files?|objects?)\b|\bupload\w*|\b(?:when|whenever) (?:a |an )?(?:new )?(?:file|object)"
+)
+_SNS_TRIGGERS = re.compile(
+    rf"\b(?:topic|sns)\w* {_VERB}|{_BY} (?:the )?(?:sns|topic)|\blambda\w* subscribed|\bsubscribe\w* (?:a |the )?lambda"
+)
 _ALARMED = {"ec2", "asg", "rds", "aurora", "elasticache"}
 _DELIVERS = re.compile(
     r"\b(?:subscri\w*|fan\w*|deliver\w*|forward\w*|push\w*|publish\w*|feeds?|sends? to|into)\b"
@@ -77,6 +85,10 @@ def read_relations(r: _Reader, details: Details) -> None:
         # "two sqs queues": the queue blueprint builds one per name
         sqs.options["queues"] = [f"queue-{i}" for i in range(1, sqs.count + 1)]
         sqs.options["prefix_names"] = True
+    if "s3" in r.components and "lambda" in r.components and _S3_TRIGGERS.search(text):
+        r.components["s3"].options["notify_lambda"] = True
+    if "sns" in r.components and "lambda" in r.components and _SNS_TRIGGERS.search(text):
+        r.components["sns"].options["to_lambda"] = True
     if "sns" in r.components and "sqs" in r.components and _DELIVERS.search(text):
         r.components["sns"].options["to_sqs"] = True
     monitoring = r.components.get("monitoring")

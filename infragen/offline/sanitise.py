@@ -130,7 +130,18 @@ def _detail_checks(kind: str) -> dict[str, Any]:
             )
         ),
         "dynamodb_access": _every(lambda x: x in ("read", "write")),
-        **{k: flag for k in ("fifo", "mutable_tags", "nat_per_az", "to_sqs", "prefix_names")},
+        **{
+            k: flag
+            for k in (
+                "fifo",
+                "mutable_tags",
+                "nat_per_az",
+                "to_sqs",
+                "prefix_names",
+                "notify_lambda",
+                "to_lambda",
+            )
+        },
     }
 
 
