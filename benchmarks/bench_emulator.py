@@ -108,9 +108,10 @@ def main() -> None:
             + "".join(f"\n    {e}" for e in row["errors"]),
             flush=True,
         )
-    result = summarise(rows, args.aws_provider, not args.plan_only)
-    args.out.parent.mkdir(exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+        # written after every request, so an interrupted run keeps what it measured
+        result = summarise(rows, args.aws_provider, not args.plan_only)
+        args.out.parent.mkdir(exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
     print(json.dumps({k: v for k, v in result.items() if k != "rows"}, indent=2))
 
 

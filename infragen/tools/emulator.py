@@ -230,6 +230,9 @@ class AwsEmulator:
             "  skip_requesting_account_id  = true",
             "  skip_metadata_api_check     = true",
             "  s3_use_path_style           = true",
+            # moto answers an unimplemented API with HTTP 500; the default 25 retries with
+            # backoff would wait many minutes for an answer that never changes.
+            "  max_retries                 = 2",
             "  endpoints {",
             *(f'    {name} = "{self.url}"' for name in ENDPOINT_SERVICES),
             "  }",

@@ -33,10 +33,11 @@ GATE_EMULATOR = "terraform-plan"
 _QUIET = ["-input=false", "-lock=false", "-json", "-no-color"]
 OVERRIDE_FILE = "zz_infragen_emulator_override.tf"
 PROVIDER_FILE = "zz_infragen_emulator_provider.tf"
-# What moto answers for an API it does not implement (or a service it does not serve).
+# What moto answers for an API it does not implement (or a service it does not serve): an
+# unimplemented call raises NotImplementedError inside moto, which reaches the client as HTTP 500.
 _NOT_EMULATED = re.compile(
     r"not (?:yet )?implemented|NotImplemented|UnknownOperation|InvalidAction|"
-    r"UnrecognizedClientException|StatusCode: 501|is not supported by moto",
+    r"UnrecognizedClientException|StatusCode: 50[01]\b|is not supported by moto",
     re.IGNORECASE,
 )
 
