@@ -49,3 +49,29 @@ def test_teardown_override_switches_protection_off_for_protected_types_only(tmp_
     (tmp_path / "main.tf").write_text('resource "aws_vpc" "main" {}\n')
     (tmp_path / TEARDOWN_FILE).unlink()
     assert write_teardown_override(tmp_path) == [] and not (tmp_path / TEARDOWN_FILE).exists()
+
+
+def test_an_api_the_emulator_lacks_is_not_emulated_never_an_error():
+    from infragen.tools.terraform_emulation import _errors, _resource_type
+
+    def event(summary: str, address: str) -> dict:
+        return {
+            "type": "diagnostic",
+            "diagnostic": {"severity": "error", "summary": summary, "address": address},
+        }
+
+    findings, missing = _errors(
+        [
+            event(
+                "monitoring EC2 Instance (i-1): operation error EC2: MonitorInstances, "
+                "https response error StatusCode: 500, RequestID: x",
+                "module.web.aws_instance.this[0]",
+            ),
+            event("creating RDS DB Instance: InvalidParameterCombination", "aws_db_instance.main"),
+        ],
+        "apply",
+    )
+    assert missing == ["aws_instance"]
+    assert [(f.rule_id, f.severity) for f in findings][0] == ("not-emulated", "info")
+    assert findings[1].severity == "error" and findings[1].resource == "aws_db_instance.main"
+    assert _resource_type("data.aws_ami.ubuntu") == "aws_ami"
