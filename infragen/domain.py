@@ -18,6 +18,14 @@ class ComponentSpec(BaseModel):
     options: dict[str, Any] = Field(default_factory=dict)
 
 
+class Deviation(BaseModel):
+    """A detail of the request the project does not honour: what was asked, what was built, why."""
+
+    asked: str
+    built: str = ""
+    why: str
+
+
 class Spec(BaseModel):
     """The clarifier's structured reading of a request."""
 
@@ -34,6 +42,8 @@ class Spec(BaseModel):
     environments: list[str] = Field(default_factory=list)
     # Resources the request names as already there: referenced by name, never built.
     existing: list[dict[str, str]] = Field(default_factory=list)
+    # Details not honoured; each is also an assumption line "Not built: '<asked>' (<why>)."
+    deviations: list[Deviation] = Field(default_factory=list)
 
 
 class ExpectedResource(BaseModel):

@@ -176,6 +176,7 @@ def apply_details(r: _Reader, details: Details) -> None:
 # rather than lost: the parser cannot honour what it did not understand.
 _LEFTOVER = re.compile(
     r"(?:[a-z-]+ ){0,3}\d+(?:\.\d+)?\s*(?:days?|weeks?|months?|years?|hours?|minutes?|mins?|seconds?|secs?|ms|%|percent|mb|iops|rpm|rps|gbps|mbps)\b"
+    r"|(?:[a-z-]+ ){0,3}(?:above|over|below|under|more than|less than|fewer than|exceeds?|greater than|at least|at most) \d+(?:\.\d+)?(?: [a-z]+)?"
 )
 
 

@@ -92,7 +92,7 @@ def _network(d: Details) -> None:
 
 def _alarms(d: Details) -> None:
     above = r"(?:>=|>|above|over|exceeds?|greater than|higher than|goes above|is above|passes)"
-    pattern = rf"\b(?:cpu|cpu utili[sz]ation|cpu usage)\s*(?:goes |is |of )?{above}\s*(\d{{1,3}})\s*(?:%|percent|pct)?"
+    pattern = rf"\b(?:cpu|cpu utili[sz]ation|cpu usage)(?: alarms?| alerts?)?(?: (?:when|if)(?: it)?)?\s*(?:goes |is |gets |of |stays )?{above}\s*(\d{{1,3}})\s*(?:%|percent|pct)?"
     for m in d.take(pattern):
         before = d.text[: m.start()]
         target = max(

@@ -14,7 +14,7 @@ from typing import Any
 
 from infragen.blueprints.registry import load_catalogue
 from infragen.blueprints.zones import zones
-from infragen.domain import ComponentSpec, Spec
+from infragen.domain import ComponentSpec, Deviation, Spec
 from infragen.offline import vocabulary as v
 from infragen.offline.attributes import apply_details
 from infragen.offline.details import Details, read_details
@@ -149,6 +149,7 @@ class _Reader:
         self.assumptions: list[str] = []
         self.unknown: list[str] = []
         self.components: dict[str, ComponentSpec] = {}
+        self.deviations: list[Deviation] = []
 
     def read(self) -> Spec:
         region = self._region()
@@ -177,6 +178,7 @@ class _Reader:
             tags=self.details.tags,
             environments=self.details.environments,
             existing=self.details.existing,
+            deviations=self.deviations,
         )
 
     def _collect(self, matches: list[_Match]) -> None:
@@ -240,11 +242,12 @@ class _Reader:
         slug = "-".join(k.replace("_", "-") for k in kinds) or "infragen"
         return slug[:20].strip("-")
 
-    def not_built(self, asked: str, why: str) -> None:
+    def not_built(self, asked: str, why: str, built: str = "") -> None:
         """Declare a detail of the request that the project does not honour, and why."""
         note = f"Not built: '{asked}' ({why})."
         if note not in self.assumptions:
             self.assumptions.append(note)
+            self.deviations.append(Deviation(asked=asked, built=built, why=why))
 
     def option(self, kind: str, key: str, value: Any, assumption: str = "") -> None:
         """Set an option on a requested component, recording the assumption behind a default."""

@@ -92,3 +92,10 @@ def test_model_written_options_are_sanitised():
     spec.components[0].options.update(runtime="cobol", memory_mb=10**9, cidr="0.0.0.0/0")
     lam = next(c for c in plan_spec(spec).components if c.kind == "lambda")
     assert lam.options["runtime"] == "python3.13" and "memory_mb" not in lam.options
+
+
+def test_deviations_are_structured_and_match_the_assumptions():
+    spec = parse_request("postgres 9.6 rds with an alarm when more than 100 connections")
+    asked = [d.asked for d in spec.deviations]
+    assert "postgres 9.6" in asked and any("more than 100" in a for a in asked)
+    assert len([a for a in spec.assumptions if a.startswith("Not built")]) == len(spec.deviations)
