@@ -152,6 +152,7 @@ def ask_structured(
             return parse(extract_json(response.content)), calls
         except (ValueError, ValidationError) as exc:
             error = _parse_error(exc)
+            calls[-1]["unusable"] = error
         if response.backend == "offline":
             return fallback(), calls
         repair = request.model_copy(
@@ -175,6 +176,7 @@ def ask_structured(
         calls.append(call_record(node, fixed))
         try:
             return parse(extract_json(fixed.content)), calls
-        except (ValueError, ValidationError):
+        except (ValueError, ValidationError) as exc:
+            calls[-1]["unusable"] = _parse_error(exc)
             exclude.append(f"{response.backend}:{response.model_used}")
     return fallback(), calls

@@ -42,6 +42,9 @@ def fallbacks(calls: list[dict[str, Any]]) -> list[str]:
     otherwise fall back to the offline backend without a word."""
     by_reason: dict[str, list[str]] = {}
     for call in calls:
+        if call.get("unusable"):  # answered, but not in a shape the node could use
+            reason = f"unusable answer ({call['unusable'][:100]})"
+            by_reason.setdefault(reason, []).append(f"{call['backend']}:{call['model']}")
         for a in call.get("attempts", []):
             if a.get("outcome") == "ok":
                 continue

@@ -198,7 +198,8 @@ class ModelRouter:
         for key in keys:
             key_id = key.key_id if key else ""
             if reason := self.health.key_retired(ref.backend, key_id):
-                skip("RetiredKey", reason)
+                skip("RetiredKey", reason)  # only a 401/403 retires a key: still a bad key
+                auth_errors.append(f"{ref} with {key.label if key else ref.backend}: {reason}")
                 continue
             if until := self.health.parked_until(ref.backend, ref.model, key_id):
                 skip(
@@ -267,7 +268,7 @@ class ModelRouter:
         """Apply the fallback policy; say whether to try the next key or the next model."""
         if error.kind == "permanent":
             if error.status in (401, 403):
-                self.health.retire_key(backend, key_id, mask(str(error)))
+                self.health.retire_key(backend, key_id, mask(f"{error.status} {error}"))
                 return "next_key"
             self.health.retire_model(backend, model, mask(str(error)))
             return "next_model"

@@ -16,7 +16,6 @@ from langgraph.runtime import Runtime
 
 from infragen.context import RunContext, context_of
 from infragen.domain import Finding, GateResult
-from infragen.safety import find_secrets
 from infragen.settings import RunSettings
 from infragen.state import State
 from infragen.tools.hcl import HclParseError, Inventory, inventory_from_texts
@@ -116,7 +115,6 @@ def validate_files(
         notes.append("offline schema not installed")
     if inventory is not None:
         findings += duplicate_findings(inventory)
-    findings += find_secrets(tf)
 
     scratch = sync_scratch(ctx.workspace / "validate", tf) / "terraform"
     fmt = terraform.fmt_check(scratch)

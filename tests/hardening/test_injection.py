@@ -104,7 +104,7 @@ def test_injection_requests_offline_build_only_what_the_catalogue_knows(
         assert json.loads(stdout)["files"]
 
 
-def test_plaintext_secrets_from_a_model_fail_the_validate_gate(cli, scripted_cli, tmp_path):
+def test_plaintext_secrets_from_a_model_fail_the_security_gate(cli, scripted_cli, tmp_path):
     leaky = (
         FIXED
         + """<<<FILE terraform/db.tf>>>
@@ -123,6 +123,6 @@ resource "aws_db_instance" "db" {
     code, _, stderr = cli("sns topic for alerts", "--max-retries", "1", "-o", str(out))
     assert code == 1, stderr
     report = json.loads((out / "report.json").read_text())
-    rules = {f["rule_id"] for f in report["gates"]["validate"]["findings"]}
-    assert "plaintext-password" in rules
-    assert report["gates"]["validate"]["status"] == "failed"
+    rules = {f["rule_id"] for f in report["gates"]["security"]["findings"]}
+    assert "plaintext-password" in rules  # valid Terraform, so not a validate failure
+    assert report["gates"]["security"]["status"] == "failed"

@@ -5,6 +5,11 @@ Each model name gets a script of replies, consumed in order (the last one repeat
   fail(400, code="model_decommissioned")   Groq-style JSON error body
   fail(429, headers={"retry-after": "1"})
   slow(seconds)                   sleeps before answering 200 (drives client timeouts)
+  counted("text", max_tokens=N)   200 whose usage the server counts from the texts (about four
+                                  characters a token), cut at the request's max_tokens with
+                                  finish_reason "length", as a real server does
+`responder(call) -> Reply | None` answers before the scripts (replays choose by request).
+`tokens_served` adds up the usage the server reported, per model: what a provider would bill.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ class Reply:
     delay_s: float = 0.0
     prompt_tokens: int = 11
     completion_tokens: int = 7
+    finish_reason: str = "stop"
+    counted: bool = False
 
 
 def ok(content: str = "ok", **kw) -> Reply:
@@ -35,6 +42,32 @@ def ok(content: str = "ok", **kw) -> Reply:
 def fail(status: int, code: str = "", message: str = "", headers: dict | None = None) -> Reply:
     return Reply(
         status=status, code=code, message=message or f"fake error {status}", headers=headers or {}
+    )
+
+
+def counted(content: str) -> Reply:
+    return Reply(content=content, counted=True)
+
+
+def tokens_of(text: str) -> int:
+    return max(1, -(-len(text) // 4)) if text else 0
+
+
+def settle(reply: Reply, body: dict) -> Reply:
+    """Usage and truncation as a real server computes them for this request."""
+    if not reply.counted:
+        return reply
+    prompt = sum(tokens_of(str(m.get("content", ""))) + 3 for m in body.get("messages", [])) + 3
+    limit = body.get("max_tokens") or body.get("max_completion_tokens")
+    content, finish = reply.content, "stop"
+    if limit and tokens_of(content) > limit:
+        content, finish = content[: limit * 4], "length"
+    return Reply(
+        content=content,
+        prompt_tokens=prompt,
+        completion_tokens=tokens_of(content),
+        finish_reason=finish,
+        headers=reply.headers,
     )
 
 
@@ -55,6 +88,8 @@ class ChatServer:
     def __init__(self) -> None:
         self.scripts: dict[str, list[Reply]] = {}
         self.calls: list[Call] = []
+        self.responder = None
+        self.tokens_served: dict[str, int] = {}
         self._lock = threading.Lock()
         server = self
 
@@ -76,7 +111,9 @@ class ChatServer:
                 )
                 if reply.delay_s:
                     time.sleep(reply.delay_s)
+                reply = settle(reply, body)
                 if reply.status == 200:
+                    server._bill(body.get("model", ""), reply)
                     payload = {
                         "id": "chatcmpl-1",
                         "object": "chat.completion",
@@ -85,7 +122,7 @@ class ChatServer:
                         "choices": [
                             {
                                 "index": 0,
-                                "finish_reason": "stop",
+                                "finish_reason": reply.finish_reason,
                                 "message": {"role": "assistant", "content": reply.content},
                             }
                         ],
@@ -120,9 +157,16 @@ class ChatServer:
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
+    def _bill(self, model: str, reply: Reply) -> None:
+        with self._lock:
+            total = reply.prompt_tokens + reply.completion_tokens
+            self.tokens_served[model] = self.tokens_served.get(model, 0) + total
+
     def _next(self, call: Call) -> Reply:
         with self._lock:
             self.calls.append(call)
+            if self.responder is not None and (chosen := self.responder(call)) is not None:
+                return chosen
             script = self.scripts.get(call.model) or [
                 fail(404, "model_not_found", f"The model `{call.model}` does not exist")
             ]
