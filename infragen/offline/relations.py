@@ -80,6 +80,10 @@ def read_relations(r: _Reader, details: Details) -> None:
             r.assumptions.append(
                 "Let the Lambda function read and write the table (no access named)."
             )
+    if re.search(r"\be-?mail", text) and not any(
+        c.options.get("emails") for c in r.components.values()
+    ):
+        r.not_built("e-mail notification", "no address given: subscribe one to the SNS topic")
     sqs = r.components.get("sqs")
     if sqs and sqs.count > 1 and not sqs.options.get("queues"):
         # "two sqs queues": the queue blueprint builds one per name
