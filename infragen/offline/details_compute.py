@@ -36,7 +36,7 @@ def _databases(d: Details) -> None:
         start = m.start(2)
         d.text = d.text[:start] + " " * len(m.group(2)) + d.text[m.end(2) :]
     backups = (
-        r"\b(?:keep |retain )?(?:automated )?backups?(?: retention)?(?: period)?(?: for| of)? (\d{1,3})[ -]days?",
+        r"\b(?:keep |retain )?(?:automated )?backups?(?: retention)?(?: period)?(?: (?:kept|retained|stored|held))?(?: for| of)? (\d{1,3})[ -]days?",
         r"\b(\d{1,3})[ -]days? (?:of )?(?:automated )?backups?(?: retention)?",
         r"\bbackup retention (?:of |period )?(\d{1,3})",
     )
