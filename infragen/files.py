@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from infragen.domain import GeneratedFile
 from infragen.errors import InfragenError
+from infragen.tools.hcl import matching_brace
 
 ALLOWED_SUFFIXES = (".tf", ".tfvars", ".yml", ".yaml", ".md", ".cfg", ".j2", ".json", ".tpl")
 MAX_FILE_BYTES = 256 * 1024
@@ -220,6 +221,7 @@ def _fences(
     named: list[tuple[str, str]] = []
     unnamed: list[str] = []
     cut: list[str] = []
+    cut_body = ""
     i = 0
     while i < len(lines):
         opening = _FENCE.match(lines[i])
@@ -238,16 +240,26 @@ def _fences(
         if lang in _SHELL_LANGS and not name:
             usable = False
         if usable and closing is None:
-            cut.append(name or "main.tf")
+            cut.append(name)
+            cut_body = body
         elif usable and name:
             named.append((name, body))
         elif usable:
             unnamed.append(body)
         i = (closing if closing is not None else len(lines)) + 1
     if unnamed:
+        joined = _join_unnamed(unnamed)
+        if "" in cut and _alternative(cut_body, joined):
+            cut.remove("")  # an unfinished "you can also ..." variant: nothing of the answer lost
         taken = {PurePosixPath(n).name for n, _ in named}
-        named.append(("extra.tf" if "main.tf" in taken else "main.tf", _join_unnamed(unnamed)))
-    return named, cut
+        named.append(("extra.tf" if "main.tf" in taken else "main.tf", joined))
+    return named, [c or "main.tf" for c in cut]
+
+
+def _alternative(body: str, kept: str) -> bool:
+    """A fence that redeclares blocks the answer already has is a variant, not a part."""
+    resources = {a for a in headers(body) if not a.startswith("provider.")}
+    return bool(resources & headers(kept))
 
 
 def headers(text: str) -> set[str]:
@@ -259,15 +271,58 @@ def headers(text: str) -> set[str]:
 
 
 def _join_unnamed(bodies: list[str]) -> str:
-    """Several unnamed HCL fences make one file; a fence whose blocks a later, fuller fence
-    repeats ("here is the complete configuration") is dropped instead of duplicated."""
-    kept = []
+    """Several unnamed HCL fences make one file when they are parts of one answer. A fence whose
+    blocks a later, fuller fence repeats ("here is the complete configuration") is dropped; a
+    fence that redeclares what an earlier one declared is an alternative ("you can also ...")
+    and is dropped too, as IaC-Eval's first-fence rule would; a provider or terraform block
+    that an earlier part already has is dropped from the later part."""
+    kept: list[str] = []
+    taken: set[str] = set()
     for i, body in enumerate(bodies):
         mine = headers(body)
         if mine and any(mine <= headers(later) for later in bodies[i + 1 :]):
             continue
+        if {a for a in mine if not a.startswith("provider.")} & taken:
+            continue
+        body, _ = without_redeclared(body, taken)
         kept.append(body.strip("\n"))
-    return "\n\n".join(kept)
+        taken |= headers(body) | (
+            {"terraform"} if re.search(r"^terraform\s*\{", body, re.M) else set()
+        )
+    return "\n\n".join(k for k in kept if k)
+
+
+def _top_blocks(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, header) of each top-level block; header "" for blocks that never clash."""
+    blocks = []
+    for m in re.finditer(r"^(\w+)((?:\s+(?:\"[^\"\n]*\"|[\w-]+))*)\s*\{", text, re.M):
+        if blocks and m.start() < blocks[-1][1]:
+            continue
+        close = matching_brace(text, m.end() - 1)
+        end = len(text) if close is None else close + 1
+        head = f"{m[1]} {m[2].strip()}".strip()
+        blocks.append((m.start(), end, head))
+    return blocks
+
+
+def _canonical(head: str) -> str:
+    keyword, _, labels = head.partition(" ")
+    found = headers(f"{keyword} {labels} {{") if labels else set()
+    return next(iter(found), keyword if keyword == "terraform" else "")
+
+
+def without_redeclared(text: str, taken: set[str]) -> tuple[str, list[str]]:
+    """`text` less its top-level blocks whose address `taken` already holds (a model that
+    rewrites a catalogue file re-sends the catalogue's blocks with its own)."""
+    dropped, kept, cursor = [], [], 0
+    for start, end, head in _top_blocks(text):
+        address = _canonical(head)
+        if address and address in taken:
+            kept.append(text[cursor:start])
+            cursor = end
+            dropped.append(address)
+    kept.append(text[cursor:])
+    return re.sub(r"\n{3,}", "\n\n", "".join(kept)).strip() + "\n", dropped
 
 
 def _bare_hcl(
@@ -284,7 +339,7 @@ def _bare_hcl(
         return [], ["main.tf"]
     body = text[start : start + closers[-1]]
     rest = text[start + closers[-1] :]
-    if truncated and _HCL_BLOCK.search(rest) or body.count("{") != body.count("}"):
+    if _HCL_BLOCK.search(rest) or body.count("{") != body.count("}"):  # a block left unclosed
         return [], ["main.tf"]
     lines = body.split("\n")
     indent = min((len(x) - len(x.lstrip()) for x in lines if x.strip()), default=0)

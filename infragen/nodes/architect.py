@@ -16,7 +16,7 @@ from langgraph.runtime import Runtime
 from infragen.context import RunContext, context_of
 from infragen.domain import GateResult, Plan
 from infragen.feedback import build_feedback
-from infragen.files import Extraction, extract_files, headers
+from infragen.files import Extraction, extract_files, headers, without_redeclared
 from infragen.gates import RETRY_GATES
 from infragen.models.base import ChatResponse
 from infragen.nodes.catalogue import catalogue_record, seed_if_covered
@@ -160,39 +160,6 @@ def answer_findings(
             }
         )
     return problems
-
-
-def _top_blocks(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, header) of each top-level block; header "" for blocks that never clash."""
-    blocks = []
-    for m in re.finditer(r"^(\w+)((?:\s+(?:\"[^\"\n]*\"|[\w-]+))*)\s*\{", text, re.M):
-        if blocks and m.start() < blocks[-1][1]:
-            continue
-        close = matching_brace(text, m.end() - 1)
-        end = len(text) if close is None else close + 1
-        head = f"{m[1]} {m[2].strip()}".strip()
-        blocks.append((m.start(), end, head))
-    return blocks
-
-
-def _canonical(head: str) -> str:
-    keyword, _, labels = head.partition(" ")
-    found = headers(f"{keyword} {labels} {{") if labels else set()
-    return next(iter(found), keyword if keyword == "terraform" else "")
-
-
-def without_redeclared(text: str, taken: set[str]) -> tuple[str, list[str]]:
-    """`text` less its top-level blocks whose address `taken` already holds (a model that
-    rewrites a catalogue file re-sends the catalogue's blocks with its own)."""
-    dropped, kept, cursor = [], [], 0
-    for start, end, head in _top_blocks(text):
-        address = _canonical(head)
-        if address and address in taken:
-            kept.append(text[cursor:start])
-            cursor = end
-            dropped.append(address)
-    kept.append(text[cursor:])
-    return re.sub(r"\n{3,}", "\n\n", "".join(kept)).strip() + "\n", dropped
 
 
 def protect_vetted(
