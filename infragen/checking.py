@@ -9,14 +9,13 @@ holding *.tf files, or an infragen project (`terraform/` + `ansible/`).
 from __future__ import annotations
 
 import tempfile
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from infragen import gates as gate_ids
-from infragen.domain import Finding, GateResult
+from infragen.domain import GateResult
 from infragen.errors import InfragenError
 from infragen.report import build_report
 from infragen.rule_skips import apply_skips, inline_skips
@@ -138,8 +137,11 @@ def check_root(root: Root, options: CheckOptions) -> dict[str, Any]:
 
         results[gate_ids.PLAN] = emulator_gate(tf_dir, settings)
     skips = inline_skips(tf_dir, texts)
+    # a file path narrows the report to that file with --only schema; otherwise it stands for
+    # its directory (pre-commit passes the changed files)
+    narrow = root.files if options.only == "schema" else frozenset()
     results = {
-        name: apply_skips(gate, options.skip, skips, only_files=root.files)
+        name: apply_skips(gate, options.skip, skips, only_files=narrow)
         for name, gate in results.items()
     }
     state["files"] = {f"terraform/{n}": "" for n in texts} | dict.fromkeys(ansible, "")
@@ -179,11 +181,3 @@ def exit_code(reports: list[dict[str, Any]], *, soft_fail: bool = False) -> int:
 
 def scratch_dir() -> tempfile.TemporaryDirectory:
     return tempfile.TemporaryDirectory(prefix="infragen-check-")
-
-
-def timed(started: float) -> float:
-    return round(time.perf_counter() - started, 3)
-
-
-def finding_in(files: frozenset[str], finding: Finding) -> bool:
-    return not files or (finding.file or "") in files

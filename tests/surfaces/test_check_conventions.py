@@ -188,3 +188,11 @@ def test_no_doubled_engine_names_in_reasons(tmp_path):
         "terraform: terraform:" not in gate["reason"]
         and "terraform + terraform" not in gate["engine"]
     )
+
+
+def test_a_file_stands_for_its_directory_except_with_only_schema(tmp_path):
+    tree(tmp_path, {"a.tf": BAD_SCHEMA, "b.tf": INSTANCE})
+    whole = invoke(str(tmp_path / "b.tf"), "--only", "validate", "--format", "json")
+    narrow = invoke(str(tmp_path / "b.tf"), "--only", "schema", "--format", "json")
+    assert whole.exit_code == 1 and narrow.exit_code == 0, (whole.output, narrow.output)
+    assert json.loads(narrow.stdout)["gates"]["validate"]["findings"] == []
