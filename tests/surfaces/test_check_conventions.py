@@ -196,3 +196,21 @@ def test_a_file_stands_for_its_directory_except_with_only_schema(tmp_path):
     narrow = invoke(str(tmp_path / "b.tf"), "--only", "schema", "--format", "json")
     assert whole.exit_code == 1 and narrow.exit_code == 0, (whole.output, narrow.output)
     assert json.loads(narrow.stdout)["gates"]["validate"]["findings"] == []
+
+
+def test_pyproject_tool_table_and_verbose_suppressed_findings(tmp_path, monkeypatch):
+    skip_comment = "# infragen:skip=schema.unknown-argument legacy name, kept on purpose\n"
+    tree(
+        tmp_path,
+        {
+            "main.tf": skip_comment + BAD_SCHEMA,
+            "pyproject.toml": "[tool.infragen]\nsoft_fail = true\n",
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    quiet = invoke(".", "--only", "schema")
+    assert quiet.exit_code == 0 and "buckett" not in quiet.stdout  # suppressed: hidden without -v
+    loud = invoke(".", "--only", "schema", "-v")
+    assert "suppressed in code" in loud.stdout and "legacy name, kept on purpose" in loud.stdout
+    (tmp_path / "main.tf").write_text(BAD_SCHEMA)
+    assert invoke(".", "--only", "schema").exit_code == 0  # soft_fail from [tool.infragen]
