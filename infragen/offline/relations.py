@@ -94,7 +94,13 @@ def read_relations(r: _Reader, details: Details) -> None:
     if "sns" in r.components and "lambda" in r.components and _SNS_TRIGGERS.search(text):
         r.components["sns"].options["to_lambda"] = True
     if "sns" in r.components and "sqs" in r.components and _DELIVERS.search(text):
-        r.components["sns"].options["to_sqs"] = True
+        sns = r.components["sns"]
+        sns.options["to_sqs"] = True
+        if r.components["sqs"].options.get("fifo"):
+            # only a FIFO topic can deliver to FIFO queues, and a FIFO topic cannot send e-mail
+            sns.options["fifo"] = True
+            for email in sns.options.pop("emails", []):
+                r.not_built(email, "a FIFO topic (needed for the FIFO queues) cannot e-mail")
     monitoring = r.components.get("monitoring")
     if monitoring and monitoring.options.get("cpu_alarm") and not _ALARMED & r.components.keys():
         for _, threshold in monitoring.options.pop("cpu_alarm"):
