@@ -208,6 +208,9 @@ def architect(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     vetted = set(state.get("vetted", []))
     failures = failed_gates(state) if attempt > 1 else []
     feedback = build_feedback(attempt - 1, failures) if failures else ""
+    if feedback and (notes := (state.get("answer") or {}).get("notes")):
+        # said even when the validate gate passed: stripped code would come back every attempt
+        feedback += "\n\n## your last answer was changed\n" + "\n".join(f"- {n}" for n in notes)
     shown, index = revision_context(current, failures) if failures else ({}, [])
     editable = files_to_revise(current, failures) if failures else set()
     tier = architect_tier(state.get("route", {}), attempt)

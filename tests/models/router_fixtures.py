@@ -66,8 +66,11 @@ def router(
 
 
 def ask(
-    task: str = "clarifier", text: str = "create vpc with rds", max_tokens: int = 64
+    task: str = "clarifier",
+    text: str = "create vpc with rds",
+    max_tokens: int = 64,
+    tier: str | None = None,
 ) -> ChatRequest:
     return ChatRequest(
-        task=task, messages=[{"role": "user", "content": text}], max_tokens=max_tokens
+        task=task, messages=[{"role": "user", "content": text}], max_tokens=max_tokens, tier=tier
     )
