@@ -17,6 +17,7 @@ NODE_ORDER = [
     "completeness",
     "deep_validator",
     "security",
+    "reviewer",
     "parser",
     "finops",
     "ansible",
