@@ -142,3 +142,29 @@ def test_required_version_for_another_release_is_a_warning_not_a_failure(tmp_pat
     assert mismatch.severity == "warning"
     assert mismatch.rule_id == "Unsupported Terraform Core version"
     assert not list(tmp_path.glob("*override*")), "the override lives in the scratch copy only"
+
+
+@needs_real_aws
+def test_the_catalogue_rendered_for_the_mirrors_major_passes_real_validate(tmp_path):
+    from infragen.blueprints import render_terraform
+    from infragen.offline import parse_request, plan_spec
+
+    major = REAL.newest_major()
+    files = render_terraform(
+        plan_spec(parse_request("bastion host in a vpc with a kms key")), major
+    )
+    for f in files:
+        (tmp_path / f.path.removeprefix("terraform/")).write_text(f.content)
+    result = terraform.validate(tmp_path)
+    assert result.status == "passed", result.findings
+    assert terraform.provider_checked(result)
+
+
+def test_render_target_is_explicit_then_setting_then_mirror_then_6(monkeypatch):
+    from infragen.blueprints.render import aws_target
+
+    assert aws_target(5) == 5
+    monkeypatch.setenv("INFRAGEN_AWS_PROVIDER", "5")
+    assert aws_target() == 5
+    monkeypatch.delenv("INFRAGEN_AWS_PROVIDER")
+    assert aws_target() == (REAL.newest_major() or 6)
