@@ -140,7 +140,7 @@ def _messaging(d: Details) -> None:
         blank=False,
     )
     for m in queues:
-        names = [g for g in m.groups() if g and g not in _STOP]
+        names = list(dict.fromkeys(g for g in m.groups() if g and g not in _STOP))
         if len(names) >= 2:
             d.add(("sqs",), "queues", names, m.group(0))
             d.blank(m, 1, 2, 3)
