@@ -473,9 +473,24 @@ def command_names() -> list[str]:
     return [c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands]
 
 
+def installed_version() -> str:
+    """The installed distribution's version (the distribution is named infragen-iac on PyPI)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    for name in ("infragen-iac", "infragen"):
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            continue
+    return "unknown (not installed)"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: route a bare request to `generate`."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args in (["--version"], ["-V"]):
+        typer.echo(f"infragen {installed_version()}")
+        return
     first = next((a for a in args if not a.startswith("-")), None)
     if (
         first is not None

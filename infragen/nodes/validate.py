@@ -128,7 +128,11 @@ def validate_files(
             engines.append(offline_engine)
     for result in (fmt, tfv):
         if result.status == "skipped":
-            notes.append(f"{result.engine or 'terraform'}: {result.reason}")
+            engine = result.engine or "terraform"
+            # a reason that already names its engine is not prefixed again ("terraform: terraform:")
+            notes.append(
+                result.reason if result.reason.startswith(engine) else f"{engine}: {result.reason}"
+            )
         else:
             engines.append(result.engine)
         findings += [f.model_copy(update={"gate": "validate"}) for f in result.findings]

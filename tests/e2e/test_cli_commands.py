@@ -114,3 +114,17 @@ def test_doctor_lists_tools():
     result = runner.invoke(app, ["doctor"])
     assert result.exit_code == 0
     assert "checkov" in result.output and "infracost" in result.output
+
+
+def test_version_prints_the_installed_version():
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "infragen", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert (
+        proc.returncode == 0
+        and proc.stdout.startswith("infragen ")
+        and proc.stdout.strip() != "infragen"
+    )
