@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -131,7 +132,9 @@ def test_the_deployment_image_installs_this_project_without_local_state(tmp_path
     )
     text = dockerfile.read_text()
     assert '"infragen": "infragen.graph:make_graph"' in text
-    assert "COPY --from=main . /deps/main" in text  # the build context named main: the root
+    # the config's dependency "..": the repository root, a build context named after its folder
+    assert "# -- Adding local package .. --" in text
+    assert re.search(rf"COPY --from={re.escape(ROOT.name)} \. /deps/{re.escape(ROOT.name)}\n", text)
     ignored = {
         line.strip()
         for line in (ROOT / ".dockerignore").read_text().splitlines()
