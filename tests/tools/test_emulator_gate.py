@@ -54,13 +54,17 @@ SMALL = """
 """
 
 
-def moto_servers() -> set[int]:
-    out = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout
-    return {int(line.split()[0]) for line in out.splitlines() if "moto.server" in line}
+def our_moto_servers() -> set[int]:
+    """moto servers this test process started (other emulators on the machine do not count)."""
+    out = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True).stdout
+    return {
+        int(line.split()[0])
+        for line in out.splitlines()
+        if "moto.server" in line and int(line.split()[1]) == os.getpid()
+    }
 
 
 def test_small_project_plans_applies_and_destroys_on_the_emulator(tmp_path):
-    before = moto_servers()
     project = write(tmp_path / "project", SMALL)
     result = emulate(project)
     assert result.status == "passed", result.findings
@@ -70,7 +74,7 @@ def test_small_project_plans_applies_and_destroys_on_the_emulator(tmp_path):
     assert result.plan_json["resource_changes"][0]["change"]["actions"] == ["create"]
     # the user's directory is untouched, and the emulator is gone
     assert sorted(p.name for p in project.iterdir()) == ["main.tf"]
-    assert moto_servers() <= before
+    assert our_moto_servers() == set()
 
 
 def test_plan_time_provider_rules_fail_the_gate(tmp_path):
