@@ -135,6 +135,7 @@ class AwsEmulator:
             # Terraform attaches AWS managed policies by ARN; moto knows them only when asked.
             MOTO_IAM_LOAD_MANAGED_POLICIES="true",
             MOTO_ALLOW_NONEXISTENT_REGION="true",
+            MOTO_ACM_VALIDATION_WAIT="0",  # requested certificates are issued at once
         )
         for key in _DROPPED_ENV:
             env.pop(key, None)
@@ -216,6 +217,19 @@ class AwsEmulator:
         if not (env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")):
             env["AWS_REGION"] = "us-east-1"
         return env
+
+    def issue_certificate(self, region: str, domain: str = "example.com") -> str:
+        """An ACM certificate that exists on the emulator (for a listener's placeholder input)."""
+        import boto3  # moto's own dependency: present whenever the emulator is
+
+        acm = boto3.client(
+            "acm",
+            region_name=region,
+            endpoint_url=self.url,
+            aws_access_key_id=FAKE_KEY,
+            aws_secret_access_key=FAKE_KEY,
+        )
+        return acm.request_certificate(DomainName=domain)["CertificateArn"]
 
     def provider_settings(self, alias: str | None = None) -> str:
         """The body of a provider "aws" block that talks only to this emulator."""

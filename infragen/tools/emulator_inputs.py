@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from infragen.tools.hcl import parse_text
 
 INPUTS_FILE = "zz_infragen_emulator.auto.tfvars.json"
+CERTIFICATE = "<certificate issued on the emulator>"
 TEARDOWN_FILE = "zz_infragen_emulator_teardown_override.tf"
 # Resource type -> the argument that keeps `destroy` from deleting it, and its "off" value.
 PROTECTION = {
@@ -61,19 +63,53 @@ def placeholder(name: str, type_expr: str) -> Any:
         return "203.0.113.0/24"  # TEST-NET-3: a documentation range, never anyone's network
     if "email" in lowered:
         return "ops@example.com"
+    if "certificate" in lowered:
+        return CERTIFICATE  # replaced by a certificate issued on the emulator
     if re.search(r"(^|_)(arn)($|_)", lowered):
         return "arn:aws:iam::123456789012:role/infragen-emulator"
     return f"infragen-emulator-{lowered.replace('_', '-')}"[:60]
 
 
-def write_placeholder_inputs(project: Path) -> dict[str, Any]:
-    """Values for the root variables that have no default; returns what was written."""
+def provider_region(project: Path, fallback: str) -> str:
+    """The default aws provider's region: a literal, or a variable's default, else `fallback`."""
+    documents = _documents(project)
+    defaults = {
+        name: body.get("default", [None])[0]
+        for d in documents
+        for group in d.get("variable", [])
+        for name, body in group.items()
+        if isinstance(body, dict)
+    }
+    for document in documents:
+        for group in document.get("provider", []):
+            body = group.get("aws")
+            body = body[0] if isinstance(body, list) and body else body
+            if not isinstance(body, dict) or body.get("alias"):
+                continue
+            region = str(
+                (body.get("region") or [""])[0]
+                if isinstance(body.get("region"), list)
+                else body.get("region") or ""
+            )
+            match = re.fullmatch(r"\$\{var\.(\w+)\}", region)
+            value = defaults.get(match.group(1)) if match else region
+            if isinstance(value, str) and re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", value):
+                return value
+    return fallback
+
+
+def write_placeholder_inputs(project: Path, certificate_arn: Callable[[], str]) -> dict[str, Any]:
+    """Values for the root variables that have no default; returns what was written.
+
+    `certificate_arn` issues a certificate on the emulator for a variable that names one (a
+    listener refuses a certificate that does not exist)."""
     values: dict[str, Any] = {}
     for document in _documents(project):
         for group in document.get("variable", []):
             for name, body in group.items():
                 if isinstance(body, dict) and "default" not in body:
                     values[name] = placeholder(name, _type_of(body))
+    values = {k: certificate_arn() if v == CERTIFICATE else v for k, v in values.items()}
     if values:
         (project / INPUTS_FILE).write_text(json.dumps(values, indent=2), encoding="utf-8")
     return values

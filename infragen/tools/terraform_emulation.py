@@ -23,7 +23,11 @@ from infragen.errors import ToolError
 from infragen.tools import terraform
 from infragen.tools import terraform_diagnostics as diag
 from infragen.tools.emulator import AwsEmulator, moto_available, moto_version
-from infragen.tools.emulator_inputs import write_placeholder_inputs, write_teardown_override
+from infragen.tools.emulator_inputs import (
+    provider_region,
+    write_placeholder_inputs,
+    write_teardown_override,
+)
 from infragen.tools.hcl import HclParseError, parse_text
 from infragen.tools.terraform_engine import EngineName, select_engine, terraform_env
 from infragen.tools.terraform_providers import ProviderResolution, resolve_providers
@@ -195,8 +199,9 @@ def emulate(
     tree = terraform.working_copy(directory) if copy else nullcontext(directory)
     with tree as project, AwsEmulator.start() as emulator:
         write_emulator_files(project, emulator)
-        inputs = write_placeholder_inputs(project)
         env = emulator.terraform_env(terraform_env())
+        region = provider_region(project, env.get("AWS_REGION") or env["AWS_DEFAULT_REGION"])
+        inputs = write_placeholder_inputs(project, lambda: emulator.issue_certificate(region))
         gate = _run_stages(tf, project, providers, emulator, env, apply, timeout, result)
     if inputs:
         note = Finding(

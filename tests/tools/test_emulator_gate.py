@@ -129,6 +129,7 @@ def test_override_covers_aliased_providers_and_a_config_without_one(tmp_path):
         env = emulator.terraform_env({"AWS_PROFILE": "prod", "AWS_ENDPOINT_URL_S3": "https://x"})
         assert "AWS_PROFILE" not in env and "AWS_ENDPOINT_URL_S3" not in env
         assert env["AWS_ENDPOINT_URL"] == emulator.url
+        assert emulator.issue_certificate("eu-west-1").startswith("arn:aws:acm:eu-west-1:")
         pid = emulator.proc.pid
     assert emulator.proc.poll() is not None
     with pytest.raises(ProcessLookupError):

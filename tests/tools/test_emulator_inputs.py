@@ -8,6 +8,7 @@ from infragen.tools.emulator_inputs import (
     INPUTS_FILE,
     TEARDOWN_FILE,
     placeholder,
+    provider_region,
     write_placeholder_inputs,
     write_teardown_override,
 )
@@ -23,16 +24,23 @@ def test_placeholders_follow_type_and_name():
     assert placeholder("ssh_key_name", "string") == "infragen-emulator-ssh-key-name"
 
 
-def test_only_variables_without_default_get_a_value(tmp_path):
+def test_only_variables_without_default_get_a_value_and_certificates_are_issued(tmp_path):
     (tmp_path / "variables.tf").write_text(
         'variable "region" {\n  default = "us-east-1"\n}\n\n'
         'variable "admin_cidr" {\n  type = string\n}\n\n'
-        'variable "subnets" {\n  type = list(string)\n}\n'
+        'variable "subnets" {\n  type = list(string)\n}\n\n'
+        'variable "certificate_arn" {\n  type = string\n}\n\n'
+        'provider "aws" {\n  region = var.region\n}\n'
     )
-    assert write_placeholder_inputs(tmp_path) == {
+    issued = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+    assert write_placeholder_inputs(tmp_path, lambda: issued) == {
         "admin_cidr": "203.0.113.0/24",
         "subnets": [],
+        "certificate_arn": issued,
     }
+    assert provider_region(tmp_path, "eu-west-1") == "us-east-1"
+    (tmp_path / "variables.tf").write_text('provider "aws" {\n  region = var.nowhere\n}\n')
+    assert provider_region(tmp_path, "eu-west-1") == "eu-west-1"
     assert json.loads((tmp_path / INPUTS_FILE).read_text())["admin_cidr"] == "203.0.113.0/24"
 
 
