@@ -156,6 +156,12 @@ class ModelSettings(BaseSettings):
         validation_alias=_env("state_dir", "INFRAGEN_STATE_DIR"),
         description="Ledger, cache and checkpoints (default: the user state dir).",
     )
+    database_url: SecretStr | None = Field(
+        None,
+        validation_alias=_env("database_url", "INFRAGEN_DATABASE_URL"),
+        description="PostgreSQL URL for the ledger, cache, budgets and checkpoints shared by "
+        "replicas (default: SQLite files in the state dir).",
+    )
     cache_enabled: bool = Field(
         True,
         validation_alias=_env("cache_enabled", "INFRAGEN_CACHE"),

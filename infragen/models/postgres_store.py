@@ -10,7 +10,6 @@ admits one writer at a time.
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Callable
@@ -28,8 +27,12 @@ _TYPES = ((re.compile(r"\bINTEGER PRIMARY KEY\b"), "BIGSERIAL PRIMARY KEY"),
 
 
 def database_url() -> str | None:
-    """PostgreSQL for the shared state, or None for the SQLite files (the default)."""
-    return os.environ.get(DATABASE_URL_ENV) or None
+    """PostgreSQL for the shared state, or None for the SQLite files (the default); read like
+    every setting (argument > env > .env > config file), never logged (it may hold a password)."""
+    from infragen.models.config import ModelSettings
+
+    url = ModelSettings().database_url
+    return url.get_secret_value() if url and url.get_secret_value() else None
 
 
 def to_psycopg(sql: str) -> str:
