@@ -70,6 +70,7 @@ def _aws_provider_aliases(project: Path) -> list[str | None]:
                     continue
                 body = body[0] if isinstance(body, list) and body else body
                 alias = body.get("alias") if isinstance(body, dict) else None
+                alias = alias[0] if isinstance(alias, list) and alias else alias  # hcl2 wraps
                 aliases.append(str(alias) if alias else None)
     return list(dict.fromkeys(aliases))
 

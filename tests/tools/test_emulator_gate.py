@@ -18,7 +18,12 @@ from pathlib import Path
 import pytest
 
 from infragen.tools.emulator import AwsEmulator, moto_available
-from infragen.tools.terraform_emulation import OVERRIDE_FILE, emulate
+from infragen.tools.terraform_emulation import (
+    OVERRIDE_FILE,
+    PROVIDER_FILE,
+    emulate,
+    write_emulator_files,
+)
 from infragen.tools.terraform_providers import resolve_providers
 
 needs_emulator = pytest.mark.skipif(
@@ -123,6 +128,11 @@ def test_unsafe_constructs_are_refused_before_anything_starts(tmp_path):
 def test_override_covers_aliased_providers_and_a_config_without_one(tmp_path):
     with AwsEmulator.start() as emulator:
         assert emulator.url.startswith("http://127.0.0.1:")
+        aliased = tmp_path / "aliased"
+        write(aliased, 'provider "aws" {\n  alias  = "us_east_1"\n  region = "us-east-1"\n}\n')
+        write_emulator_files(aliased, emulator)
+        override = (aliased / OVERRIDE_FILE).read_text()
+        assert 'alias = "us_east_1"' in override and (aliased / PROVIDER_FILE).exists()
         text = emulator.override_text([None, "replica"])
         assert text.count('provider "aws"') == 2 and 'alias = "replica"' in text
         assert f'ec2 = "{emulator.url}"' in text and "profile                     = null" in text
