@@ -204,7 +204,8 @@ def cost_gate(
         )
         return gate, {}
     estimate = cost.estimate(inventory, directory=tf_dir)
-    return budget_gate(estimate.monthly_usd, settings.max_monthly_cost), estimate.model_dump()
+    gate = budget_gate(estimate.monthly_usd, settings.max_monthly_cost, estimate.unpriced)
+    return gate, estimate.model_dump()
 
 
 def policy_gate(policy_paths: list[Path], texts: dict[str, str]) -> GateResult:

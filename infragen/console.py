@@ -88,6 +88,9 @@ def print_summary(report: dict[str, Any], console: Console | None = None) -> Non
     cost = report.get("cost") or {}
     if cost:
         console.print(f"cost: ${cost.get('monthly_usd', 0):,.2f}/month ({cost.get('source', '')})")
+    for d in report.get("deviations", []):  # a detail asked for and not built is never silent
+        built = f", built {d['built']}" if d.get("built") else ""
+        console.print(f"[yellow]not built as asked:[/] {d['asked']}{built} ({d['why']})")
     for line in report.get("fallbacks", []):
         console.print(f"[yellow]fell back:[/] {line}")
     usage = report["usage"]

@@ -100,6 +100,9 @@ def build_report(
         "route": {**state.get("route", {}), "architect_tier": shipped_tier(state)},
         "repairs": state.get("repairs", []),
         "assumptions": spec.get("assumptions", []),
+        # details asked for and not built as asked: {asked, built, why}, never dropped in silence
+        "deviations": spec.get("deviations", []),
+        "plan_notes": (state.get("plan") or {}).get("notes", []),
         "inventory": state.get("inventory", {}),
         "fallbacks": fallbacks(calls),
     }
@@ -167,6 +170,20 @@ def render_markdown(report: dict[str, Any]) -> str:
         for a in cost.get("assumptions", []):
             lines.append(f"- {a}")
         lines.append("")
+    if report.get("deviations"):
+        lines += [
+            "## Asked for, not built as asked",
+            "",
+            "| asked | built | why |",
+            "|---|---|---|",
+        ]
+        lines += [
+            f"| {d.get('asked', '')} | {d.get('built') or '(nothing)'} | {d.get('why', '')} |"
+            for d in report["deviations"]
+        ] + [""]
+    if report.get("plan_notes"):
+        lines += ["## Why the plan holds what it holds", ""]
+        lines += [f"- {n}" for n in report["plan_notes"]] + [""]
     if report.get("assumptions"):
         lines += ["## Assumptions", ""] + [f"- {a}" for a in report["assumptions"]] + [""]
     if report.get("repairs"):
