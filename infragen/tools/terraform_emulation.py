@@ -38,10 +38,13 @@ _QUIET = ["-input=false", "-lock=false", "-json", "-no-color"]
 OVERRIDE_FILE = "zz_infragen_emulator_override.tf"
 PROVIDER_FILE = "zz_infragen_emulator_provider.tf"
 # What moto answers for an API it does not implement (or a service it does not serve): an
-# unimplemented call raises NotImplementedError inside moto, which reaches the client as HTTP 500.
+# unimplemented call raises NotImplementedError inside moto, which reaches the client as HTTP 500;
+# an operation it has no route for is a bare 404.
 _NOT_EMULATED = re.compile(
     r"not (?:yet )?implemented|NotImplemented|UnknownOperation|InvalidAction|"
-    r"UnrecognizedClientException|StatusCode: 50[01]\b|is not supported by moto",
+    r"UnrecognizedClientException|StatusCode: 50[01]\b|is not supported by moto|"
+    # a route moto does not serve: 404 without a request id, and no modelled AWS error
+    r"StatusCode: 404, RequestID: ,",
     re.IGNORECASE,
 )
 

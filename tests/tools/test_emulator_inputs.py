@@ -76,10 +76,15 @@ def test_an_api_the_emulator_lacks_is_not_emulated_never_an_error():
                 "module.web.aws_instance.this[0]",
             ),
             event("creating RDS DB Instance: InvalidParameterCombination", "aws_db_instance.main"),
+            event(
+                "creating Route 53 Key Signing Key: operation error Route 53: CreateKeySigningKey, "
+                "https response error StatusCode: 404, RequestID: , error while deserializing",
+                "aws_route53_key_signing_key.main",
+            ),
         ],
         "apply",
     )
-    assert missing == ["aws_instance"]
+    assert missing == ["aws_instance", "aws_route53_key_signing_key"]
     assert [(f.rule_id, f.severity) for f in findings][0] == ("not-emulated", "info")
     assert findings[1].severity == "error" and findings[1].resource == "aws_db_instance.main"
     assert _resource_type("data.aws_ami.ubuntu") == "aws_ami"
