@@ -173,10 +173,14 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def replay(split: str, limit: int | None, max_retries: int) -> dict[str, Any]:
+def replay(
+    split: str, limit: int | None, max_retries: int, rows: list[int] | None = None
+) -> dict[str, Any]:
     from fake_chat_server import ChatServer
 
     tasks = load(split)[:limit] if limit else load(split)
+    if rows:
+        tasks = [t for t in tasks if t["row"] in rows]
     saved = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="infragen-replay-") as tmp, ChatServer() as server:
         for key in (
@@ -218,9 +222,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--smoke", action="store_true", help=f"the first {SMOKE_TASKS} tasks")
     parser.add_argument("--max-retries", type=int, default=2)
+    parser.add_argument("--rows", type=int, nargs="*", help="only these task rows (re-runs)")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    result = replay(args.split, SMOKE_TASKS if args.smoke else args.limit, args.max_retries)
+    result = replay(
+        args.split, SMOKE_TASKS if args.smoke else args.limit, args.max_retries, args.rows
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result["summary"], indent=2))

@@ -31,8 +31,13 @@ def refusal_for(spec: Spec, model_can_write: bool) -> str:
         return f"not an infrastructure request I can build; covered: {covered}"
     beyond = [*spec.unknown, *(c.kind for c in spec.components if c.kind not in kinds)]
     if beyond and not model_can_write:
-        return f"the offline catalogue cannot build: {', '.join(beyond)}; covered: {covered}; {hint}"
+        return (
+            f"the offline catalogue cannot build: {', '.join(beyond)}; covered: {covered}; {hint}"
+        )
     return ""
+
+
+WHOLE_REQUEST = "what the request describes (no catalogue component)"
 
 
 def model_can_write(models: Any, answered_by: str) -> bool:
@@ -95,7 +100,9 @@ def read_request(
         from infragen import offline
 
         spec = offline.parse_request(plain).model_copy(update={"request": request})
-        note = "The clarifier model's answers could not be read; the offline parser read the request"
+        note = (
+            "The clarifier model's answers could not be read; the offline parser read the request"
+        )
         return spec.model_copy(update={"assumptions": [*spec.assumptions, note]})
 
     return ask_structured(
@@ -144,8 +151,13 @@ def clarify(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
             spec, more = read_request(ctx, request, answered)
             calls += more
     spec = settle_questions(spec, answered, asked=ctx.interactive)
+    can_write = model_can_write(ctx.model_router(), calls[-1]["backend"])
+    if can_write and not spec.components and not spec.unknown and routed["class"] != "out_of_scope":
+        # in scope, but nothing the catalogue names ("an aws_connect_bot_association resource"):
+        # the architect model writes it from the request itself
+        spec = spec.model_copy(update={"unknown": [WHOLE_REQUEST]})
     update: dict[str, Any] = {"spec": spec.model_dump(), "route": routed, "calls": calls}
-    refusal = refusal_for(spec, model_can_write(ctx.model_router(), calls[-1]["backend"]))
+    refusal = refusal_for(spec, can_write)
     if refusal:
         update["refusal"] = refusal
     return update

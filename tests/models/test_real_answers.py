@@ -171,3 +171,21 @@ def test_every_recorded_real_answer_yields_code_or_says_it_was_cut():
     assert len(rows) == 3024
     assert all(e.files or e.cut for e in extractions)
     assert sum(bool(e.files) for e in extractions) >= 2900
+
+
+def test_an_in_scope_request_the_parser_cannot_read_goes_to_the_model(server, run):
+    """Nothing the catalogue names, but an infrastructure request: written by the model, not
+    refused as 'not an infrastructure request'."""
+    server.scripts = {"m": [counted(ANSWER.replace("orders-api", "kids-api"))]}
+    code, report, stderr = run(
+        "create an aws_api_gateway_rest_api resource for kids",
+        "--model", "architect=openai:m", "--max-retries", "1",
+    )  # fmt: skip
+    assert report["status"] != "refused", report.get("refusal")
+    assert report["models"]["architect"] == "openai:m"
+
+
+def test_without_a_model_the_same_request_is_refused_with_the_fix(run):
+    code, report, stderr = run("create an aws_api_gateway_rest_api resource for kids", "--offline")
+    assert code == 2 and report["status"] == "refused"
+    assert "GROQ_API_KEY" in report["refusal"] or "catalogue" in report["refusal"]
