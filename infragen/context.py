@@ -22,13 +22,12 @@ def build_models(
     run_id: str = "",
     factories: dict[str, Any] | None = None,
 ) -> Any:
-    """The model router for a run: model routing settings come from the environment
-    (`infragen.models.config`), run flags (offline, cache, budget, --model) override them.
+    """The model router for a run: model routing settings come from `settings.models` (read from
+    the same sources as every setting), run flags (offline, cache, budget, --model) override them.
     `factories` replaces how a backend is built (`{"groq": lambda settings, key: backend}`)."""
-    from infragen.models.config import ModelSettings
     from infragen.models.router import ModelRouter
 
-    base = ModelSettings()
+    base = settings.models
     updates: dict[str, Any] = {"run_id": run_id or base.run_id}
     if task_models:
         updates["task_models"] = {**base.task_models, **task_models}

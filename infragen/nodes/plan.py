@@ -19,6 +19,7 @@ def plan(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     covered = planned_if_covered(spec) if ctx.settings.catalogue_first else None
     if covered is not None:
         return {"plan": covered.model_dump(), "calls": [catalogue_record("planner")]}
+
     def parse(data: dict[str, Any]) -> Plan:
         return Plan.model_validate({**data, "spec": spec.model_dump()})
 
