@@ -29,7 +29,8 @@ GATES: tuple[Gate, ...] = (  # in report order
         VALIDATE, "HCL, offline provider schema and terraform validate", retry=True, in_check=True
     ),
     Gate(COMPLETENESS, "planned resources and intent assertions", retry=True),
-    Gate(PLAN, "terraform plan"),
+    # emulator or real plan errors go back to the architect; "not emulated" findings are info
+    Gate(PLAN, "terraform plan", retry=True),
     Gate(SECURITY, "Checkov security checks", retry=True, in_check=True),
     Gate(COST, "monthly cost estimate against the budget", in_check=True),
     Gate(ANSIBLE, "Ansible syntax and security checks", in_check=True),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from infragen.models.config import ModelSettings, layered_sources
@@ -47,6 +47,13 @@ class RunSettings(BaseSettings):
         le=6,
         description="AWS provider major to target (default: newest that resolves, else 6).",
     )
+
+    @field_validator("aws_provider", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        """`INFRAGEN_AWS_PROVIDER=` (empty) means "not set", not "not an integer"."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     fail_on: str = Field("LOW", description="Lowest Checkov severity that fails the security gate.")
     skip_checks: list[str] = Field(default_factory=list, description="Checkov check ids to skip.")
     policies: list[Path] = Field(

@@ -13,6 +13,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from infragen.blueprints.render import aws_facts, aws_target
 from infragen.context import RunContext, context_of
 from infragen.domain import GateResult, Plan
 from infragen.feedback import build_feedback
@@ -214,7 +215,12 @@ def architect(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
     shown, index = revision_context(current, failures) if failures else ({}, [])
     editable = files_to_revise(current, failures) if failures else set()
     tier = architect_tier(state.get("route", {}), attempt)
-    seed = seed_if_covered(state["plan"]) if attempt == 1 and ctx.settings.catalogue_first else None
+    aws_major = aws_target(ctx.settings.aws_provider)
+    seed = (
+        seed_if_covered(state["plan"], aws_major)
+        if attempt == 1 and ctx.settings.catalogue_first
+        else None
+    )
     unknown = plan.spec.unknown
     if seed is not None and not unknown:
         ctx.emit("attempt", attempt=attempt, files=len(seed))
@@ -236,9 +242,15 @@ def architect(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
         "architect",
         "architect",
         max_tokens=max_tokens,
-        payload={"plan": state["plan"], "files": current, "feedback": feedback},
+        payload={
+            "plan": state["plan"],
+            "files": current,
+            "feedback": feedback,
+            "aws_major": aws_major,
+        },
         tier=tier,
         request=plan.spec.request.replace("</request>", "< /request>"),
+        aws_pin=aws_facts(aws_major)["constraint"],
         details=request_details(plan),
         plan=compact_json([c.model_dump() for c in plan.components]),
         # a revision hears what is missing from the completeness gate's findings instead

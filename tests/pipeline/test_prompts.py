@@ -49,6 +49,7 @@ def sample_context(name: str) -> dict:
         "planner": {"spec": plan},
         "architect": {
             "request": "create vpc with rds",
+            "aws_pin": "~> 6.25",
             "details": json.dumps({"region": "us-east-1", "components": [{"kind": "rds"}]}),
             "plan": plan,
             "expected": ["aws_db_instance", "aws_vpc"],

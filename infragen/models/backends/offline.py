@@ -38,7 +38,7 @@ class OfflineBackend:
             return offline.plan_spec(Spec.model_validate(payload["spec"])).model_dump_json()
         if request.task == "architect":
             plan = Plan.model_validate(payload["plan"])
-            return format_files(blueprints.render_terraform(plan))
+            return format_files(blueprints.render_terraform(plan, payload.get("aws_major")))
         if request.task == "ansible":
             plan = Plan.model_validate(payload["plan"])
             return format_files(blueprints.render_ansible(plan))
