@@ -73,6 +73,8 @@ def settings_section() -> str:
     rows = ["| variable | default | meaning |", "|---|---|---|"]
     for cls, prefix in ((RunSettings, "INFRAGEN_"), (ModelSettings, "")):
         for name, info in cls.model_fields.items():
+            if info.exclude:  # RunSettings.models: the ModelSettings rows below, not a variable
+                continue
             doc = (info.description or "").replace("|", "\\|")
             rows.append(f"| `{_env_names(name, info, prefix)}` | `{_default(info)}` | {doc} |")
     for env, default, doc in EXTRA_ENV:

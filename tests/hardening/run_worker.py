@@ -54,8 +54,15 @@ def run_one(state_dir: Path, index: int, budget: int, out: str) -> str:
         state_dir=state_dir,
         transient_retries=0,
     )
-    tiers = ("lightweight", "standard", "fast", "reasoning", "summarization", "fallback")
-    registry = Registry.from_toml({"tiers": {t: ["groq:worker-model"] for t in tiers}})
+    # only the clarifier's tier has a model: with no model for the architect, a spec that names
+    # nothing is refused (a run that could write it would go on to the architect)
+    tiers = ("standard", "fast", "reasoning", "summarization", "fallback")
+    registry = Registry.from_toml(
+        {
+            "tiers": {"lightweight": ["groq:worker-model"], **{t: [] for t in tiers}},
+            "tasks": {"clarifier": "lightweight"},
+        }
+    )
     router = ModelRouter.from_settings(
         settings, registry=registry, factories={"groq": lambda s, k: backend}
     )
