@@ -129,7 +129,7 @@ class AwsEmulator:
         if not moto_available():
             raise ToolError(
                 "the AWS emulator is not installed",
-                "pip install 'infragen[emulator]' (moto[server]) to plan and apply on it",
+                "pip install 'infragen-iac[emulator]' (moto[server]) to plan and apply on it",
             )
         env = process.base_env(
             # Terraform attaches AWS managed policies by ARN; moto knows them only when asked.

@@ -181,7 +181,7 @@ def emulate(
     if not moto_available():
         return result(
             "skipped",
-            "the AWS emulator is not installed: pip install 'infragen[emulator]' (moto[server])",
+            "the AWS emulator is not installed: pip install 'infragen-iac[emulator]' (moto[server])",
         )
     try:
         unsafe = unsafe_constructs_in_dir(directory)
