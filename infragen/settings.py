@@ -1,7 +1,7 @@
 """Run settings: every knob of a run, from arguments, `INFRAGEN_*` environment variables or defaults.
 
 Precedence is argument > environment > `.env` file > config file > default, for these and for the
-model settings that `RunSettings.models` carries (`infragen.models.config.layered_sources`), so
+model settings that `RunSettings.models` carries (`infragen.models.config.LayeredSettings`), so
 a run reads every setting, keys and state dir included, from one object and one set of sources.
 """
 
@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
-from infragen.models.config import ModelSettings, layered_sources
+from infragen.models.config import LayeredSettings, ModelSettings
 
 OutputFormat = Literal["text", "json", "markdown", "sarif"]
 
 
-class RunSettings(BaseSettings):
+class RunSettings(LayeredSettings):
     model_config = SettingsConfigDict(env_prefix="INFRAGEN_", env_file=".env", extra="ignore")
 
     max_retries: int = Field(3, ge=1, le=10, description="Architect attempts before giving up.")
@@ -78,17 +78,6 @@ class RunSettings(BaseSettings):
         exclude=True,  # holds keys: never serialised into a checkpoint or a report
         description="Model routing settings (keys, backends, budgets), read from the same sources.",
     )
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return layered_sources(settings_cls, init_settings, env_settings, dotenv_settings)
 
     def resolved_state_dir(self) -> Path:
         """Ledger, cache and checkpoints live here (INFRAGEN_STATE_DIR, else the user state dir);

@@ -1,6 +1,6 @@
 """Every setting of the model layer, read from one place.
 
-Precedence, strongest first, the same for every infragen setting (`layered_sources`, tested in
+Precedence, strongest first, the same for every infragen setting (`LayeredSettings`, tested in
 tests/models/test_settings_precedence.py): explicit arguments (`ModelSettings(force_model=...)`,
 the CLI) > environment variables > the `.env` file of the working directory > the config file
 (`INFRAGEN_CONFIG`, default `<user config dir>/infragen/config.toml`) > defaults.
@@ -31,15 +31,20 @@ def _env(*names: str) -> AliasChoices:
     return AliasChoices(*names)
 
 
-def layered_sources(
-    settings_cls: type[BaseSettings],
-    init_settings: PydanticBaseSettingsSource,
-    env_settings: PydanticBaseSettingsSource,
-    dotenv_settings: PydanticBaseSettingsSource,
-) -> tuple[PydanticBaseSettingsSource, ...]:
-    """arguments > environment > .env > config file > defaults, for every settings class."""
-    toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file_path())
-    return (init_settings, env_settings, dotenv_settings, toml)
+class LayeredSettings(BaseSettings):
+    """Every infragen settings class reads arguments > environment > .env > config file > defaults."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file_path())
+        return (init_settings, env_settings, dotenv_settings, toml)
 
 
 def config_file_path() -> Path:
@@ -49,7 +54,7 @@ def config_file_path() -> Path:
     return platformdirs.user_config_path("infragen") / "config.toml"
 
 
-class ModelSettings(BaseSettings):
+class ModelSettings(LayeredSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, env_file=".env")
 
     # Which backend serves every task; empty means "as each registry entry says".
@@ -188,17 +193,6 @@ class ModelSettings(BaseSettings):
         validation_alias=_env("run_id", "INFRAGEN_RUN_ID"),
         description="Run id recorded in the ledger (set by infragen per run).",
     )
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return layered_sources(settings_cls, init_settings, env_settings, dotenv_settings)
 
     def resolved_state_dir(self) -> Path:
         return self.state_dir or platformdirs.user_state_path("infragen")
