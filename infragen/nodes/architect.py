@@ -164,11 +164,11 @@ def answer_findings(
 
 
 def protect_vetted(
-    revised: dict[str, str], current: dict[str, str], vetted: set[str], editable: set[str] | None
+    revised: dict[str, str], current: dict[str, str], vetted: set[str], editable: set[str]
 ) -> tuple[dict[str, str], list[str]]:
     """Vetted catalogue files are read-only to the model unless a finding points into them: a
     rewrite of one keeps only its new blocks, saved beside it under another name."""
-    locked = set() if editable is None else vetted - editable
+    locked = vetted - editable
     taken = {a for path in vetted for a in headers(current.get(path, ""))}
     if any(re.search(r"^terraform\s*\{", current.get(p, ""), re.M) for p in vetted):
         taken.add("terraform")
@@ -213,7 +213,7 @@ def architect(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
         # said even when the validate gate passed: stripped code would come back every attempt
         feedback += "\n\n## your last answer was changed\n" + "\n".join(f"- {n}" for n in notes)
     shown, index = revision_context(current, failures) if failures else ({}, [])
-    editable = files_to_revise(current, failures) if failures else set()
+    editable = set(shown)  # the files a finding points at (every file when one cannot be placed)
     tier = architect_tier(state.get("route", {}), attempt)
     aws_major = aws_target(ctx.settings.aws_provider)
     seed = (
