@@ -154,7 +154,7 @@ def estimate_from_table(
             notes.append(note)
     return CostEstimate(
         monthly_usd=round(sum(line.monthly_usd or 0.0 for line in lines), 2),
-        source=table.describe_source(),
+        source=table.describe_source(region),
         currency=table.meta.currency,
         lines=lines,
         unpriced=unpriced,

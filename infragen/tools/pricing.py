@@ -82,9 +82,17 @@ class PriceTable(BaseModel):
     def hourly_to_month(self, hourly: float) -> float:
         return hourly * self.meta.hours_per_month
 
-    def describe_source(self) -> str:
+    def describe_source(self, region: str | None = None) -> str:
+        """Where the prices come from; for another region, how they were derived."""
         m = self.meta
-        return f"embedded price table ({m.region} on-demand, {m.as_of}; {m.source})"
+        factor = self.region_factor(region) if region else 1.0
+        if not region or region == m.region:
+            basis = f"{m.region} on-demand"
+        elif factor is None:
+            basis = f"{m.region} on-demand prices used for {region}, which the table lacks"
+        else:
+            basis = f"{m.region} on-demand x {factor:g} for {region}"
+        return f"embedded price table ({basis}, {m.as_of}; {m.source})"
 
 
 @lru_cache(maxsize=1)

@@ -45,9 +45,13 @@ def test_region_scales_prices_and_is_stated():
     east, west = _estimate(), _estimate(region="eu-west-1")
     assert west.monthly_usd == pytest.approx(east.monthly_usd * 1.1, rel=1e-3)
     assert any("eu-west-1" in a for a in west.assumptions)
+    # the header names how the prices were derived, not the table's own region alone
+    assert "us-east-1 on-demand x 1.1 for eu-west-1" in west.source
+    assert "us-east-1 on-demand," in east.source
     unknown = _estimate(region="xx-nowhere-1")
     assert unknown.monthly_usd == east.monthly_usd
     assert any("no price level for xx-nowhere-1" in a for a in unknown.assumptions)
+    assert "used for xx-nowhere-1, which the table lacks" in unknown.source
 
 
 def test_module_calls_are_unpriced_not_free():
