@@ -144,13 +144,16 @@ class ModelRouter:
         for depth, link in enumerate(chain):
             if str(link.ref) in request.exclude:
                 continue
-            if auth_errors and link.ref.backend == self.registry.offline.backend:
-                if self.settings.on_auth_error != "fallback":
-                    raise BackendAuthError(
-                        mask(f"a configured model backend rejected its key: {auth_errors[0]}"),
-                        "fix or unset the key named above (`infragen models` shows them), or "
-                        "set MODEL_ON_AUTH_ERROR=fallback to use the offline catalogue instead",
-                    )
+            if (
+                auth_errors
+                and link.ref.backend == self.registry.offline.backend
+                and self.settings.on_auth_error != "fallback"
+            ):
+                raise BackendAuthError(
+                    mask(f"a configured model backend rejected its key: {auth_errors[0]}"),
+                    "fix or unset the key named above (`infragen models` shows them), or "
+                    "set MODEL_ON_AUTH_ERROR=fallback to use the offline catalogue instead",
+                )
             response = self._try_link(
                 request, link, depth, deadline, attempts, budget_errors, auth_errors
             )
