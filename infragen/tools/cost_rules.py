@@ -2,14 +2,15 @@
 
 A rule returns (monthly USD or None when the table lacks the price, a detail that shows the sum).
 Values are read from the resource body through `Resolver`, which follows literal variable
-defaults and locals, so `instance_type = var.size` prices what the default says.
+defaults and locals, so `instance_type = var.size` prices what the default says; inside a module,
+the values its call passes win over the defaults.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from infragen.tools.hcl import Inventory, Resource
@@ -41,9 +42,11 @@ _INTERPOLATION = re.compile(r"^\$\{(var|local)\.([A-Za-z_][\w-]*)\}$")
 @dataclass
 class Resolver:
     inventory: Inventory
+    # What a module call passes, already resolved in the caller: it wins over the variable default.
+    variables: Mapping[str, Any] = field(default_factory=dict)
 
     def value(self, value: Any, depth: int = 0) -> Any:
-        """`${var.x}` -> the variable's literal default, `${local.y}` -> the local; else unchanged."""
+        """`${var.x}` -> the value passed or the literal default, `${local.y}` -> the local."""
         if not isinstance(value, str) or depth > 8:
             return value
         m = _INTERPOLATION.match(value)
@@ -51,7 +54,14 @@ class Resolver:
             return value
         kind, name = m.groups()
         if kind == "var":
-            found = self.inventory.variables.get(name, {}).get("default")
+            declared, passed = self.inventory.variables.get(name, {}), self.variables.get(name)
+            if passed is not None:
+                # Not resolved again: an expression the caller could not resolve names the
+                # caller's variables, not this module's.
+                return passed
+            if name in self.variables and declared.get("nullable", True) is not False:
+                return value  # null passed: the argument is left unset
+            found = declared.get("default")
         else:
             found = self.inventory.locals.get(name)
         return value if found is None else self.value(found, depth + 1)
@@ -73,10 +83,21 @@ class Resolver:
         return blocks[0] if isinstance(blocks, list) and isinstance(blocks[0], dict) else {}
 
     def count(self, resource: Resource) -> int | None:
-        if resource.count is not None:
-            return resource.count
-        value = self.value(resource.body.get("count"))
+        return self.instances(resource.body)
+
+    def instances(self, body: dict[str, Any]) -> int | None:
+        """How many objects a resource or module block makes: its count or the size of its
+        for_each (1 when it has neither); None when that is computed."""
+        if "for_each" in body:
+            value = self.value(body["for_each"])
+            return len(value) if isinstance(value, list | dict) else None
+        value = self.value(body.get("count", 1))
         return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def called(self, inventory: Inventory, arguments: Mapping[str, Any]) -> Resolver:
+        """The resolver inside a module called with `arguments` (its variable values), each
+        resolved here, in the caller."""
+        return Resolver(inventory, {name: self.value(v) for name, v in arguments.items()})
 
 
 @dataclass
