@@ -1,17 +1,21 @@
 """Monthly cost estimate of a configuration: Infracost when it can run, else the embedded table.
 
 Every managed resource gets a line: priced, free ($0 with the reason), or unpriced (listed in
-`unpriced`, never silently dropped, because a missing line reads as "costs nothing").
+`unpriced`, never silently dropped, because a missing line reads as "costs nothing"). Resources of
+local modules are priced as `module.<name>.<address>` (see `cost_modules`); a module call that
+cannot be read is one unpriced line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from infragen.domain import CostEstimate, CostLine
 from infragen.errors import ToolError
 from infragen.tools import infracost
+from infragen.tools.cost_modules import module_tree
 from infragen.tools.cost_rules import RULES, Context, Partial, Resolver
 from infragen.tools.hcl import Inventory, Resource
 from infragen.tools.pricing import Usage, load_prices
@@ -87,29 +91,32 @@ def _free_reason(resource: Resource) -> str | None:
     return None
 
 
-def _line(resource: Resource, ctx: Context) -> tuple[CostLine, bool, str | None]:
-    """(line, priced?, note about an assumed count)."""
+def _line(
+    resource: Resource, ctx: Context, prefix: str = "", instances: int = 1
+) -> tuple[CostLine, bool, str | None]:
+    """(line, priced?, note about an assumed count); `prefix` and `instances` are the module
+    calls' address and count when the resource is in a module."""
+    address = prefix + resource.address
     count = ctx.resolve.count(resource)
     note = None
     if count is None:
-        count, note = 1, f"{resource.address}: count/for_each is computed; priced as 1"
+        count, note = 1, f"{address}: count/for_each is computed; priced as 1"
+    count *= instances
     suffix = f" (x{count})" if count != 1 else ""
     free = _free_reason(resource)
     if free:
         return (
-            CostLine(resource=resource.address, type=resource.type, monthly_usd=0.0, detail=free),
+            CostLine(resource=address, type=resource.type, monthly_usd=0.0, detail=free),
             True,
             note,
         )
     rule = RULES.get(resource.type)
     if rule is None:
         detail = "no price rule for this type"
-        return CostLine(resource=resource.address, type=resource.type, detail=detail), False, note
+        return CostLine(resource=address, type=resource.type, detail=detail), False, note
     monthly, detail = rule(resource, ctx)
     total = None if monthly is None else round(monthly * count, 2)
-    line = CostLine(
-        resource=resource.address, type=resource.type, monthly_usd=total, detail=detail + suffix
-    )
+    line = CostLine(resource=address, type=resource.type, monthly_usd=total, detail=detail + suffix)
     return line, monthly is not None and not isinstance(monthly, Partial), note
 
 
@@ -119,8 +126,12 @@ def _region(inventory: Inventory, resolve: Resolver) -> str | None:
 
 
 def estimate_from_table(
-    inventory: Inventory, usage: Mapping[str, float] | Usage | None = None
+    inventory: Inventory,
+    usage: Mapping[str, float] | Usage | None = None,
+    *,
+    directory: Path | None = None,
 ) -> CostEstimate:
+    """The price table's estimate; local module sources are read relative to `directory`."""
     table = load_prices(usage)
     resolve = Resolver(inventory)
     region = _region(inventory, resolve) or table.meta.region
@@ -135,23 +146,22 @@ def estimate_from_table(
         notes.append(
             f"{region}: {table.meta.region} prices x {factor:g} (the region's price level)"
         )
-    for name in inventory.modules:
-        line = CostLine(
-            resource=f"module.{name}",
-            type="module",
-            detail="module call: its resources are not priced",
-        )
-        lines.append(line)
-        unpriced.append(f"module.{name} ({line.detail})")
-    for resource in inventory.resources:
-        if resource.mode != "managed":
-            continue
-        line, priced, note = _line(resource, ctx)
-        lines.append(line)
-        if not priced:
-            unpriced.append(f"{resource.address} ({line.detail})")
-        if note:
-            notes.append(note)
+    tree = module_tree(inventory, resolve, directory)
+    for call in tree.unread:
+        lines.append(CostLine(resource=call.address, type="module", detail=call.reason))
+        unpriced.append(f"{call.address} ({call.reason})")
+    for scope in tree.scopes:
+        scoped = replace(ctx, resolve=scope.resolve)
+        for resource in scope.inventory.resources:
+            if resource.mode != "managed":
+                continue
+            line, priced, note = _line(resource, scoped, scope.prefix, scope.instances)
+            lines.append(line)
+            if not priced:
+                unpriced.append(f"{line.resource} ({line.detail})")
+            if note:
+                notes.append(note)
+    notes += tree.notes
     return CostEstimate(
         monthly_usd=round(sum(line.monthly_usd or 0.0 for line in lines), 2),
         source=table.describe_source(region),
@@ -172,7 +182,8 @@ def estimate(
     directory: Path | None = None,
     assumptions: Mapping[str, float] | Usage | Sequence[str] | None = None,
 ) -> CostEstimate:
-    """Infracost on `directory` when it can run; otherwise (or if it fails) the embedded table.
+    """Infracost on `directory` when it can run; otherwise (or if it fails) the embedded table,
+    which reads the local modules that `directory`'s module calls name.
 
     `assumptions` overrides usage fields (see `Usage`); a list of free-text assumptions (the
     Spec's) carries no numbers and leaves the defaults in place.
@@ -184,7 +195,7 @@ def estimate(
             return infracost.breakdown(directory)
         except ToolError as exc:
             fallback_note = f"infracost failed ({exc.message}); used the embedded table"
-    result = estimate_from_table(inventory, usage)
+    result = estimate_from_table(inventory, usage, directory=directory)
     if fallback_note:
         result.assumptions.insert(0, fallback_note)
     return result
