@@ -42,8 +42,11 @@ def finops(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
 
     ctx = context_of(runtime)
     tf = subset(state["files"], "terraform/")
+    # The root module is terraform/'s own files; a module below it is priced through the call
+    # naming it (read from the scratch copy), not as the root's resources.
+    root = {p: t for p, t in tf.items() if "/" not in p.removeprefix("terraform/")}
     try:
-        inventory = inventory_from_texts(tf)
+        inventory = inventory_from_texts(root)
     except HclParseError:
         return {}
     scratch = sync_scratch(ctx.workspace / "cost", tf) / "terraform"
