@@ -44,6 +44,9 @@ class Spec(BaseModel):
     existing: list[dict[str, str]] = Field(default_factory=list)
     # Details not honoured; each is also an assumption line "Not built: '<asked>' (<why>)."
     deviations: list[Deviation] = Field(default_factory=list)
+    # Details the offline parser could not read in a request the catalogue covers: with a model,
+    # the architect applies them to the catalogue's code in the attempt after the catalogue's.
+    unread: list[str] = Field(default_factory=list)
 
 
 class ExpectedResource(BaseModel):

@@ -8,6 +8,27 @@ from typing import Any
 from infragen.gates import order_key
 
 
+def unread_deviations(state: dict[str, Any]) -> list[dict[str, str]]:
+    """What became of each unread detail: left to the model's shipped attempt (which no gate can
+    check against the detail), or not built because the model's change did not ship."""
+    unread = (state.get("spec") or {}).get("unread", [])
+    if not unread:
+        return []
+    shipped = state.get("shipped_attempt") or state.get("attempt", 0)
+    entry = next((e for e in state.get("attempt_log", []) if e.get("attempt") == shipped), {})
+    model = entry.get("model", "")
+    if model and not model.startswith("offline:"):
+        built = f"left to the architect model ({model}), attempt {shipped}"
+        why = "the offline parser could not read it, so no gate checks the change against it"
+    elif len(state.get("attempt_log", [])) > 1:
+        built = ""
+        why = "the offline parser could not read it, and the model's change failed the gates"
+    else:
+        built = ""
+        why = "the offline parser could not read it, and no attempt was left for a model"
+    return [{"asked": p, "built": built, "why": why} for p in unread]
+
+
 def overall_status(gates: dict[str, dict[str, Any]], refusal: str | None, error: str | None) -> str:
     if error:
         return "error"
@@ -101,7 +122,7 @@ def build_report(
         "repairs": state.get("repairs", []),
         "assumptions": spec.get("assumptions", []),
         # details asked for and not built as asked: {asked, built, why}, never dropped in silence
-        "deviations": spec.get("deviations", []),
+        "deviations": [*spec.get("deviations", []), *unread_deviations(state)],
         "plan_notes": (state.get("plan") or {}).get("notes", []),
         "inventory": state.get("inventory", {}),
         "fallbacks": fallbacks(calls),

@@ -20,7 +20,13 @@ from infragen.feedback import build_feedback
 from infragen.files import Extraction, extract_files, headers, without_redeclared
 from infragen.gates import RETRY_GATES
 from infragen.models.base import ChatResponse
-from infragen.nodes.catalogue import catalogue_record, seed_if_covered
+from infragen.nodes.catalogue import (
+    catalogue_record,
+    details_feedback,
+    files_for_details,
+    seed_if_covered,
+    unread_pending,
+)
 from infragen.prompting import ask, call_record, compact_json
 from infragen.safety import strip_unsafe
 from infragen.state import State
@@ -213,6 +219,11 @@ def architect(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
         # said even when the validate gate passed: stripped code would come back every attempt
         feedback += "\n\n## your last answer was changed\n" + "\n".join(f"- {n}" for n in notes)
     shown, index = revision_context(current, failures) if failures else ({}, [])
+    if unread := unread_pending(state):  # the catalogue's attempt passed; the model adds details
+        wanted = files_for_details(current, unread)
+        shown = {p: t for p, t in current.items() if p in wanted}
+        index = index_lines({p: t for p, t in current.items() if p not in wanted})
+        feedback = "\n\n".join(f for f in (feedback, details_feedback(unread)) if f)
     editable = set(shown)  # the files a finding points at (every file when one cannot be placed)
     tier = architect_tier(state.get("route", {}), attempt)
     aws_major = aws_target(ctx.settings.aws_provider)
@@ -254,7 +265,7 @@ def architect(state: State, runtime: Runtime[RunContext]) -> dict[str, Any]:
         details=request_details(plan),
         plan=compact_json([c.model_dump() for c in plan.components]),
         # a revision hears what is missing from the completeness gate's findings instead
-        expected=[] if failures else sorted({e.type for e in plan.expected}),
+        expected=[] if failures or unread else sorted({e.type for e in plan.expected}),
         files=shown,
         index=index,
         only=unknown if seed is not None else [],

@@ -8,12 +8,16 @@ them; a model can only spend tokens to reach the same place. So, unless
 - the planner takes the deterministic plan when every component is a catalogue kind (parts the
   catalogue cannot build stay in `spec.unknown`);
 - the architect's first attempt renders the covered components and asks a model only for the
-  uncovered parts, if any.
+  uncovered parts, if any;
+- details the parser could not read ("performance insights kept 31 days") go, when a model is
+  configured, to the architect's next attempt: the model edits the catalogue's files that concern
+  them, and the report says no gate checks the change against the detail.
 Revisions after a failed gate and the Ansible writer always go to the models.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from infragen.domain import Plan, Spec
@@ -69,3 +73,91 @@ def catalogue_record(node: str) -> dict[str, Any]:
     from infragen.models.backends.offline import OFFLINE_MODEL
 
     return call_record(node, ChatResponse(content="", model_used=OFFLINE_MODEL, backend="offline"))
+
+
+# Words of an unread detail that say nothing about where it belongs.
+_FILLER = frozenset(
+    [
+        "and",
+        "the",
+        "with",
+        "for",
+        "kept",
+        "keep",
+        "set",
+        "use",
+        "all",
+        "per",
+        "each",
+        "than",
+        "more",
+        "less",
+        "over",
+        "under",
+        "above",
+        "below",
+        "about",
+        "days",
+        "day",
+        "hours",
+        "hour",
+        "minutes",
+        "weeks",
+        "months",
+        "years",
+    ]
+)
+# Files every project has; a detail about one component lives in that component's file.
+_SHARED_FILES = ("versions.tf", "providers.tf", "main.tf", "variables.tf", "outputs.tf")
+
+
+def hand_over_unread(spec: Spec) -> Spec:
+    """Move the details the parser could not read from "not built" to `unread`, for the
+    architect model to apply to the catalogue's code (a run with a model only)."""
+    from infragen.offline.attributes import NOT_UNDERSTOOD
+
+    unread = [d.asked for d in spec.deviations if d.why == NOT_UNDERSTOOD]
+    if not unread:
+        return spec
+    notes = {f"Not built: '{p}' ({NOT_UNDERSTOOD})." for p in unread}
+    return spec.model_copy(
+        update={
+            "unread": unread,
+            "deviations": [d for d in spec.deviations if d.why != NOT_UNDERSTOOD],
+            "assumptions": [a for a in spec.assumptions if a not in notes]
+            + [f"Handed to the architect model: '{p}' ({NOT_UNDERSTOOD})." for p in unread],
+        }
+    )
+
+
+def unread_pending(state: dict[str, Any]) -> list[str]:
+    """The unread details, when the attempt just made was the catalogue's: the next attempt
+    (the model's) applies them."""
+    if state.get("tier") != "catalogue":
+        return []
+    return list(((state.get("plan") or {}).get("spec") or {}).get("unread", []))
+
+
+def files_for_details(files: dict[str, str], phrases: list[str]) -> set[str]:
+    """The files an unread detail most likely concerns, by the words they share ("performance
+    insights" -> the database file); every component file when no word matches."""
+    words = {w for p in phrases for w in re.findall(r"[a-z]{3,}", p.lower())} - _FILLER
+    shared = {p for p in files if p.rsplit("/", 1)[-1] in _SHARED_FILES}
+    scores = {
+        path: sum(w in text.lower() for w in words)
+        for path, text in files.items()
+        if path not in shared
+    }
+    best = max(scores.values(), default=0)
+    if best == 0:
+        return set(scores) or set(files)
+    return {path for path, n in scores.items() if n == best}
+
+
+def details_feedback(phrases: list[str]) -> str:
+    return (
+        "The catalogue wrote this project, and it passes every gate. The request also asks for "
+        "these details, which it does not honour yet:\n"
+        + "\n".join(f"- {p}" for p in phrases)
+        + "\nChange only what they need and keep everything else as it is."
+    )

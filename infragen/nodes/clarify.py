@@ -9,7 +9,7 @@ from langgraph.types import interrupt
 
 from infragen.context import RunContext, context_of
 from infragen.domain import Spec
-from infragen.nodes.catalogue import catalogue_record, parsed_if_covered
+from infragen.nodes.catalogue import catalogue_record, hand_over_unread, parsed_if_covered
 from infragen.prompting import ask_structured
 from infragen.state import State
 
@@ -46,6 +46,12 @@ def model_can_write(models: Any, answered_by: str) -> bool:
     if can_serve is None:  # a scripted stand-in: judge by who answered the clarifier
         return answered_by != "offline"
     return bool(can_serve("architect"))
+
+
+def real_model_can_write(models: Any) -> bool:
+    """Whether a configured model (not a scripted stand-in, not the catalogue) can write code."""
+    can_serve = getattr(models, "can_serve", None)
+    return bool(can_serve and can_serve("architect"))
 
 
 def classify(request: str, *, offline: bool) -> dict[str, Any]:
@@ -90,6 +96,8 @@ def read_request(
     if ctx.settings.catalogue_first:
         covered = parsed_if_covered(plain)
         if covered is not None:
+            if not ctx.settings.offline and real_model_can_write(ctx.model_router()):
+                covered = hand_over_unread(covered)
             return covered.model_copy(update={"request": request}), [catalogue_record("clarifier")]
     text = request + "".join(f"\nQ: {q}\nA: {a}" for q, a in answers)
 

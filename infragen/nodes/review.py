@@ -12,6 +12,7 @@ from typing import Any
 
 from infragen.gates import RETRY_GATES
 from infragen.nodes.architect import ANSWER_RULES
+from infragen.nodes.catalogue import unread_pending
 from infragen.state import State
 
 DEFAULT_MAX_RETRIES = 3
@@ -33,10 +34,11 @@ def attempts_left(state: State) -> bool:
 
 
 def retry_wanted(state: State) -> bool:
-    """A gate that sends the architect back failed on this attempt, and attempts are left."""
+    """A gate that sends the architect back failed on this attempt, or the catalogue's attempt
+    left details for a model to apply; and attempts are left."""
     gates = gates_of(state, state.get("attempt", 0))
     failed = any(gates.get(name, {}).get("status") == "failed" for name in RETRY_GATES)
-    return failed and attempts_left(state)
+    return (failed or bool(unread_pending(state))) and attempts_left(state)
 
 
 def score(gates: dict[str, dict[str, Any]], broken: bool) -> list[int]:

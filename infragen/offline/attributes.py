@@ -180,9 +180,12 @@ _LEFTOVER = re.compile(
 )
 
 
+NOT_UNDERSTOOD = "not understood by the offline parser"
+
+
 def _declare_leftovers(r: _Reader, details: Details) -> None:
     for m in _LEFTOVER.finditer(details.text):
-        r.not_built(m.group(0).strip(), "not understood by the offline parser")
+        r.not_built(m.group(0).strip(), NOT_UNDERSTOOD)
 
 
 def _check_scaling(r: _Reader) -> None:

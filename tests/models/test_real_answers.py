@@ -4,6 +4,7 @@ real OpenAI/Groq clients at a loopback chat-completions server (issue 18)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,56 @@ def test_without_a_model_the_same_request_is_refused_with_the_fix(run):
     code, report, stderr = run("create an aws_api_gateway_rest_api resource for kids", "--offline")
     assert code == 2 and report["status"] == "refused"
     assert "GROQ_API_KEY" in report["refusal"] or "catalogue" in report["refusal"]
+
+
+DETAILED = "create a vpc with an rds postgres database, performance insights kept 31 days"
+
+
+def edit_database(call) -> object:
+    """A model applying the detail: the database file it was shown, with the retention changed."""
+    prompt = call.body["messages"][-1]["content"]
+    shown = re.search(r"<<<FILE terraform/database\.tf>>>\n(.*?)<<<END>>>", prompt, re.S)
+    if not shown:
+        return None
+    text = shown.group(1).replace(
+        "performance_insights_retention_period = 7", "performance_insights_retention_period = 31"
+    )
+    return counted(f"Updated the retention:\n\n<<<FILE terraform/database.tf>>>\n{text}<<<END>>>\n")
+
+
+def test_a_detail_the_parser_cannot_read_is_applied_by_the_model_to_the_catalogue(
+    server, run, tmp_path
+):
+    """The catalogue writes the project (0 tokens), then the model gets only the file the detail
+    concerns; its edit ships, and the report says no gate checked it against the detail."""
+    server.responder = edit_database
+    code, report, stderr = run(DETAILED, "--model", "architect=openai:m", "--max-retries", "2")
+    assert code == 0 and report["status"] == "passed", stderr
+    first, second = report["attempt_log"]
+    assert first["model"].startswith("offline:") and second["model"] == "openai:m"
+    assert report["shipped_attempt"] == 2
+    [prompt] = architect_prompts(server, "m")
+    assert "- performance insights kept 31 days" in prompt
+    assert "<<<FILE terraform/network.tf>>>" not in prompt  # other files travel as an index
+    database = (Path(report["output_dir"]) / "terraform" / "database.tf").read_text()
+    assert "performance_insights_retention_period = 31" in database
+    [deviation] = [d for d in report["deviations"] if "31 days" in d["asked"]]
+    assert "openai:m" in deviation["built"] and "no gate checks" in deviation["why"]
+    assert report["usage"]["total_tokens"] == server.tokens_served["m"] > 0
+
+
+def test_when_the_models_edit_fails_the_gates_the_catalogue_ships_and_says_so(server, run):
+    server.responder = lambda call: counted(
+        '<<<FILE terraform/database.tf>>>\nresource "x" {\n<<<END>>>'
+    )
+    code, report, _ = run(DETAILED, "--model", "architect=openai:m", "--max-retries", "2")
+    assert code == 0 and report["shipped_attempt"] == 1, report["attempt_log"]
+    [deviation] = [d for d in report["deviations"] if "31 days" in d["asked"]]
+    assert deviation["built"] == "" and "failed the gates" in deviation["why"]
+
+
+def test_offline_the_same_detail_is_declared_not_built(run):
+    code, report, _ = run(DETAILED, "--offline")
+    assert code == 0 and report["attempts"] == 1
+    [deviation] = [d for d in report["deviations"] if "31 days" in d["asked"]]
+    assert deviation["why"] == "not understood by the offline parser"
