@@ -196,3 +196,36 @@ def test_a_playbook_answer_cut_off_before_its_inventory_fails_the_ansible_gate(s
     ansible = result.gates["ansible"]
     assert ansible["status"] == "failed" and result.status == "failed"
     assert [f["file"] for f in ansible["findings"]] == ["ansible/inventory.yml"]
+
+
+def test_an_unread_detail_is_sent_with_the_file_it_concerns_or_every_component_file():
+    from infragen.nodes.catalogue import files_for_details
+
+    files = {
+        "terraform/versions.tf": "terraform {}",
+        "terraform/network.tf": "retention_in_days = 365",
+        "terraform/database.tf": "performance_insights_retention_period = 7",
+    }
+    assert files_for_details(files, ["performance insights kept 31 days"]) == {
+        "terraform/database.tf"
+    }
+    # no word in common: every component file, never the shared ones alone
+    assert files_for_details(files, ["3000 iops"]) == {
+        "terraform/network.tf",
+        "terraform/database.tf",
+    }
+
+
+def test_what_became_of_an_unread_detail_is_always_said():
+    from infragen.report import unread_deviations
+
+    spec = {"unread": ["3000 iops"]}
+    catalogue = {"attempt": 1, "model": "offline:blueprints"}
+    model = {"attempt": 2, "model": "openai:m"}
+    shipped_model = {"spec": spec, "shipped_attempt": 2, "attempt_log": [catalogue, model]}
+    assert "openai:m" in unread_deviations(shipped_model)[0]["built"]
+    failed = {"spec": spec, "shipped_attempt": 1, "attempt_log": [catalogue, model]}
+    assert "failed the gates" in unread_deviations(failed)[0]["why"]
+    no_attempt = {"spec": spec, "shipped_attempt": 1, "attempt_log": [catalogue]}
+    assert "no attempt was left" in unread_deviations(no_attempt)[0]["why"]
+    assert unread_deviations({"spec": {}, "attempt_log": [catalogue]}) == []
