@@ -4,7 +4,8 @@ It runs on a scratch copy of the project with an override file that points every
 block at the emulator (fake keys, local state), so the user's output never changes and nothing
 reaches AWS. Plan-time provider rules that no schema check sees, and apply-time API errors, become
 findings; an API the emulator does not implement is reported as "not emulated" with its resource
-type, never as a fault of the configuration.
+type, never as a fault of the configuration; so is a check where moto is known to be stricter
+than AWS (_NARROWER_THAN_AWS).
 """
 
 from __future__ import annotations
@@ -47,6 +48,19 @@ _NOT_EMULATED = re.compile(
     r"StatusCode: 404, RequestID: ,",
     re.IGNORECASE,
 )
+# Checks where moto is stricter than AWS, by (resource type, error code moto raises). A config that
+# AWS accepts fails there, so the error says nothing about the user's code: the resource is
+# reported as not emulated, with moto's narrower rule as the reason.
+_NARROWER_THAN_AWS = {
+    ("aws_route53_query_log", "NoSuchCloudWatchLogsLogGroup"): (
+        "moto accepts only a log group ARN ending in ':*'; AWS takes the plain ARN that "
+        "aws_cloudwatch_log_group exports"
+    ),
+    ("aws_s3_bucket_logging", "InvalidTargetBucketForLogging"): (
+        "moto wants a log bucket policy statement whose Resource equals <bucket>/<prefix>* "
+        "literally; AWS checks delivery permissions when it writes the logs"
+    ),
+}
 
 
 class EmulationResult(GateResult):
@@ -111,14 +125,19 @@ def _errors(events: list[dict[str, Any]], stage: str) -> tuple[list[Finding], li
         if address:
             finding = finding.model_copy(update={"resource": address})
         text = f"{d.get('summary', '')} {d.get('detail', '')}"
-        if finding.severity == "error" and _NOT_EMULATED.search(text):
-            rtype = _resource_type(address)
+        rtype = _resource_type(address)
+        narrower = next(
+            (why for (t, code), why in _NARROWER_THAN_AWS.items() if t == rtype and code in text),
+            "",
+        )
+        if finding.severity == "error" and (narrower or _NOT_EMULATED.search(text)):
             missing.append(rtype or "unknown resource")
+            cause = f"{narrower} ({finding.message})" if narrower else finding.message
             finding = finding.model_copy(
                 update={
                     "severity": "info",
                     "rule_id": "not-emulated",
-                    "message": f"not emulated ({stage}): {rtype or address}: {finding.message}",
+                    "message": f"not emulated ({stage}): {rtype or address}: {cause}",
                 }
             )
         findings.append(finding)

@@ -88,3 +88,23 @@ def test_an_api_the_emulator_lacks_is_not_emulated_never_an_error():
     assert [(f.rule_id, f.severity) for f in findings][0] == ("not-emulated", "info")
     assert findings[1].severity == "error" and findings[1].resource == "aws_db_instance.main"
     assert _resource_type("data.aws_ami.ubuntu") == "aws_ami"
+
+
+def test_a_check_where_moto_is_stricter_than_aws_is_not_emulated_but_the_same_code_elsewhere_fails():
+    """moto's Route 53 query logging wants the ARN with ':*' (AWS takes the plain one): not the
+    user's fault. The same error code on another resource type stays an error."""
+    from infragen.tools.terraform_emulation import _errors
+
+    text = (
+        "creating Route53 Query Logging Config: operation error Route 53: "
+        "CreateQueryLoggingConfig, https response error StatusCode: 404, RequestID: bxRw, "
+        "NoSuchCloudWatchLogsLogGroup: The specified CloudWatch Logs log group doesn't exist."
+    )
+    events = [
+        {"type": "diagnostic", "diagnostic": {"severity": "error", "summary": text, "address": a}}
+        for a in ("aws_route53_query_log.main", "aws_cloudwatch_log_subscription_filter.x")
+    ]
+    findings, missing = _errors(events, "apply")
+    assert missing == ["aws_route53_query_log"]
+    assert findings[0].severity == "info" and "':*'" in findings[0].message
+    assert findings[1].severity == "error"
