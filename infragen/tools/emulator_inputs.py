@@ -5,6 +5,9 @@
   and named in the gate's findings.
 - A teardown override: before `destroy`, deletion protection is switched off on the resources
   that have it, as anyone tearing down a stack does first, so `destroy` can finish.
+- A gap override: an argument whose API moto lacks (detailed monitoring on an instance calls
+  MonitorInstances) is switched off in the copy, so the rest of the resource is still checked;
+  the gate names each such change.
 """
 
 from __future__ import annotations
@@ -30,6 +33,16 @@ PROTECTION = {
     "aws_instance": ("disable_api_termination", "false"),
     "aws_s3_bucket": ("force_destroy", "true"),
     "aws_ecr_repository": ("force_delete", "true"),
+}
+
+GAPS_FILE = "zz_infragen_emulator_gaps_override.tf"
+# Resource type -> an argument whose API moto does not implement, its "off" value, and why.
+GAPS = {
+    "aws_instance": (
+        "monitoring",
+        "false",
+        "moto lacks MonitorInstances, which detailed monitoring calls",
+    ),
 }
 
 
@@ -130,3 +143,28 @@ def write_teardown_override(project: Path) -> list[str]:
     if blocks:
         (project / TEARDOWN_FILE).write_text("\n".join(blocks), encoding="utf-8")
     return addresses
+
+
+def _is_true(value: Any) -> bool:
+    value = value[0] if isinstance(value, list) and value else value
+    return value is True or str(value).lower() == "true"
+
+
+def write_gap_override(project: Path) -> list[str]:
+    """Switch off, in the copy, the arguments whose API moto lacks; one line per change."""
+    blocks, changes = [], []
+    for document in _documents(project):
+        for group in document.get("resource", []):
+            for rtype, named in group.items():
+                if rtype not in GAPS:
+                    continue
+                argument, value, why = GAPS[rtype]
+                for name, body in named.items():
+                    if isinstance(body, dict) and _is_true(body.get(argument)):
+                        blocks.append(
+                            f'resource "{rtype}" "{name}" {{\n  {argument} = {value}\n}}\n'
+                        )
+                        changes.append(f"{rtype}.{name}: {argument} = {value} ({why})")
+    if blocks:
+        (project / GAPS_FILE).write_text("\n".join(blocks), encoding="utf-8")
+    return changes

@@ -26,6 +26,7 @@ from infragen.tools import terraform_diagnostics as diag
 from infragen.tools.emulator import AwsEmulator, moto_available, moto_version
 from infragen.tools.emulator_inputs import (
     provider_region,
+    write_gap_override,
     write_placeholder_inputs,
     write_teardown_override,
 )
@@ -225,16 +226,34 @@ def emulate(
         env = emulator.terraform_env(terraform_env())
         region = provider_region(project, env.get("AWS_REGION") or env["AWS_DEFAULT_REGION"])
         inputs = write_placeholder_inputs(project, lambda: emulator.issue_certificate(region))
+        gaps = write_gap_override(project) if apply else []  # a plan calls none of those APIs
         gate = _run_stages(tf, project, providers, emulator, env, apply, timeout, result)
+    notes = []
     if inputs:
-        note = Finding(
-            gate=GATE_EMULATOR,
-            rule_id="placeholder-inputs",
-            severity="info",
-            message="variables without a default ran with placeholders: "
-            + ", ".join(f"{k} = {json.dumps(v)}" for k, v in inputs.items()),
+        notes.append(
+            Finding(
+                gate=GATE_EMULATOR,
+                rule_id="placeholder-inputs",
+                severity="info",
+                message="variables without a default ran with placeholders: "
+                + ", ".join(f"{k} = {json.dumps(v)}" for k, v in inputs.items()),
+            )
         )
-        gate = gate.model_copy(update={"findings": [note, *gate.findings]})
+    if gaps:
+        notes.append(
+            Finding(
+                gate=GATE_EMULATOR,
+                rule_id="emulator-gap",
+                severity="info",
+                message="changed in the emulator's copy only, so the rest is checked (these "
+                "arguments themselves are not): " + "; ".join(gaps),
+            )
+        )
+    if notes:
+        gate = gate.model_copy(update={"findings": [*notes, *gate.findings]})
+    if gaps:
+        changed = ", ".join(g.split(" (", 1)[0] for g in gaps)
+        gate = gate.model_copy(update={"reason": f"{gate.reason}; for moto only: {changed}"})
     return gate
 
 

@@ -108,3 +108,21 @@ def test_a_check_where_moto_is_stricter_than_aws_is_not_emulated_but_the_same_co
     assert missing == ["aws_route53_query_log"]
     assert findings[0].severity == "info" and "':*'" in findings[0].message
     assert findings[1].severity == "error"
+
+
+def test_detailed_monitoring_is_switched_off_in_the_copy_and_named(tmp_path):
+    from infragen.tools.emulator_inputs import GAPS_FILE, write_gap_override
+
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_instance" "web" {\n  ami = "ami-1"\n  monitoring = true\n}\n'
+        'resource "aws_instance" "plain" {\n  ami = "ami-1"\n}\n'
+    )
+    changes = write_gap_override(tmp_path)
+    assert changes == [
+        "aws_instance.web: monitoring = false (moto lacks MonitorInstances, which detailed monitoring calls)"
+    ]
+    override = (tmp_path / GAPS_FILE).read_text()
+    assert 'resource "aws_instance" "web"' in override and "plain" not in override
+    (tmp_path / GAPS_FILE).unlink()
+    (tmp_path / "main.tf").write_text('resource "aws_instance" "plain" {\n  ami = "ami-1"\n}\n')
+    assert write_gap_override(tmp_path) == [] and not (tmp_path / GAPS_FILE).exists()
