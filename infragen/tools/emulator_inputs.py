@@ -128,21 +128,30 @@ def write_placeholder_inputs(project: Path, certificate_arn: Callable[[], str]) 
     return values
 
 
+def _root_resources(project: Path, types: Any) -> list[tuple[str, str, Any]]:
+    """(type, name, body) of the root module's resources of the given types."""
+    return [
+        (rtype, name, body)
+        for document in _documents(project)
+        for group in document.get("resource", [])
+        for rtype, named in group.items()
+        if rtype in types
+        for name, body in named.items()
+    ]
+
+
+def _write_override(path: Path, settings: list[tuple[str, str, str, str]]) -> None:
+    """An override file setting one argument per resource: (type, name, argument, value)."""
+    if settings:
+        blocks = [f'resource "{t}" "{n}" {{\n  {a} = {v}\n}}\n' for t, n, a, v in settings]
+        path.write_text("\n".join(blocks), encoding="utf-8")
+
+
 def write_teardown_override(project: Path) -> list[str]:
     """Switch deletion protection off on the root module's protected resources; their addresses."""
-    blocks, addresses = [], []
-    for document in _documents(project):
-        for group in document.get("resource", []):
-            for rtype, named in group.items():
-                if rtype not in PROTECTION:
-                    continue
-                argument, value = PROTECTION[rtype]
-                for name in named:
-                    blocks.append(f'resource "{rtype}" "{name}" {{\n  {argument} = {value}\n}}\n')
-                    addresses.append(f"{rtype}.{name}")
-    if blocks:
-        (project / TEARDOWN_FILE).write_text("\n".join(blocks), encoding="utf-8")
-    return addresses
+    settings = [(t, n, *PROTECTION[t]) for t, n, _ in _root_resources(project, PROTECTION)]
+    _write_override(project / TEARDOWN_FILE, settings)
+    return [f"{t}.{n}" for t, n, _, _ in settings]
 
 
 def _is_true(value: Any) -> bool:
@@ -152,19 +161,11 @@ def _is_true(value: Any) -> bool:
 
 def write_gap_override(project: Path) -> list[str]:
     """Switch off, in the copy, the arguments whose API moto lacks; one line per change."""
-    blocks, changes = [], []
-    for document in _documents(project):
-        for group in document.get("resource", []):
-            for rtype, named in group.items():
-                if rtype not in GAPS:
-                    continue
-                argument, value, why = GAPS[rtype]
-                for name, body in named.items():
-                    if isinstance(body, dict) and _is_true(body.get(argument)):
-                        blocks.append(
-                            f'resource "{rtype}" "{name}" {{\n  {argument} = {value}\n}}\n'
-                        )
-                        changes.append(f"{rtype}.{name}: {argument} = {value} ({why})")
-    if blocks:
-        (project / GAPS_FILE).write_text("\n".join(blocks), encoding="utf-8")
+    settings, changes = [], []
+    for rtype, name, body in _root_resources(project, GAPS):
+        argument, value, why = GAPS[rtype]
+        if isinstance(body, dict) and _is_true(body.get(argument)):
+            settings.append((rtype, name, argument, value))
+            changes.append(f"{rtype}.{name}: {argument} = {value} ({why})")
+    _write_override(project / GAPS_FILE, settings)
     return changes
