@@ -135,7 +135,11 @@ class Inventory:
     variables: dict[str, dict[str, Any]] = field(default_factory=dict)
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     locals: dict[str, Any] = field(default_factory=dict)
+    # The default (un-aliased) `provider` block per name; a name declared only with aliases maps
+    # to Terraform's implicit empty default, pointing at the first alias's lines.
     providers: dict[str, Any] = field(default_factory=dict)
+    # Aliased provider blocks by Terraform's address for them: {"aws.region2": body}.
+    provider_aliases: dict[str, Any] = field(default_factory=dict)
     required_providers: dict[str, Any] = field(default_factory=dict)
     modules: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -148,6 +152,15 @@ class Inventory:
             if r.mode == "managed":
                 counts[r.type] = counts.get(r.type, 0) + (r.count or 1)
         return dict(sorted(counts.items()))
+
+
+def _add_provider(inv: Inventory, name: str, body: dict[str, Any]) -> None:
+    alias = body.get("alias")
+    if not isinstance(alias, str):
+        inv.providers[name] = body
+        return
+    inv.provider_aliases[f"{name}.{alias}"] = body
+    inv.providers.setdefault(name, {k: v for k, v in body.items() if k in META_KEYS})
 
 
 def _add_document(inv: Inventory, raw: dict[str, Any], file: str) -> None:
@@ -177,7 +190,7 @@ def _add_document(inv: Inventory, raw: dict[str, Any], file: str) -> None:
         inv.locals.update({k: v for k, v in unwrap(group).items() if k not in META_KEYS})
     for group in raw.get("provider", []):
         for name, body in group.items():
-            inv.providers[name] = unwrap(body)
+            _add_provider(inv, name, unwrap(body))
     for group in raw.get("module", []):
         for name, body in group.items():
             inv.modules[name] = unwrap(body)
