@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from infragen.schema.syntax import parse_document
+from infragen.tools.cost_modules import is_local_source
 from infragen.tools.hcl import HclParseError
 
 _SKIPPED_DIRS = (".terraform", ".git", "node_modules", "__pycache__", ".venv")
@@ -31,7 +32,7 @@ class ModuleCall:
 
     @property
     def is_local(self) -> bool:
-        return self.source.startswith(("./", "../")) or self.source in (".", "..")
+        return is_local_source(self.source)
 
     def local_dir(self) -> Path:
         return Path(os.path.normpath(self.file.parent / self.source))
