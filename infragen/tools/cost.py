@@ -102,6 +102,13 @@ def _line(
     if count is None:
         count, note = 1, f"{address}: count/for_each is computed; priced as 1"
     count *= instances
+    if count == 0:  # switched off here or by its module call: nothing to price or assume
+        detail = "not created: count/for_each comes to 0 (x0)"
+        return (
+            CostLine(resource=address, type=resource.type, monthly_usd=0.0, detail=detail),
+            True,
+            None,
+        )
     suffix = f" (x{count})" if count != 1 else ""
     free = _free_reason(resource)
     if free:

@@ -3,7 +3,8 @@
 A rule returns (monthly USD or None when the table lacks the price, a detail that shows the sum).
 Values are read from the resource body through `Resolver`, which follows literal variable
 defaults and locals, so `instance_type = var.size` prices what the default says; inside a module,
-the values its call passes win over the defaults.
+the values its call passes win over the defaults. Conditions are evaluated where the code alone
+decides them (`count = var.create ? 1 : 0`, see `hcl_readings`); what it does not stays unknown.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infragen.tools.hcl import Inventory, Resource
+from infragen.tools.hcl_readings import evaluate
+from infragen.tools.hcl_values import Unknown, constraint_type, holds_unknown, type_of
 from infragen.tools.pricing import PriceTable
 
 Priced = tuple[float | None, str]
@@ -36,35 +39,42 @@ def size_units(size: str) -> float | None:
     return 2.0 * int(m.group(1)) if m else None
 
 
-_INTERPOLATION = re.compile(r"^\$\{(var|local)\.([A-Za-z_][\w-]*)\}$")
-
-
 @dataclass
 class Resolver:
     inventory: Inventory
     # What a module call passes, already resolved in the caller: it wins over the variable default.
     variables: Mapping[str, Any] = field(default_factory=dict)
+    _locals: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    def value(self, value: Any, depth: int = 0) -> Any:
-        """`${var.x}` -> the value passed or the literal default, `${local.y}` -> the local."""
-        if not isinstance(value, str) or depth > 8:
-            return value
-        m = _INTERPOLATION.match(value)
-        if not m:
-            return value
-        kind, name = m.groups()
-        if kind == "var":
-            declared, passed = self.inventory.variables.get(name, {}), self.variables.get(name)
-            if passed is not None:
-                # Not resolved again: an expression the caller could not resolve names the
-                # caller's variables, not this module's.
-                return passed
-            if name in self.variables and declared.get("nullable", True) is not False:
-                return value  # null passed: the argument is left unset
-            found = declared.get("default")
+    def value(self, value: Any) -> Any:
+        """What `value` is worth here: `${var.x}` the value passed or the literal default,
+        `${local.y}` the local, `${var.on ? 2 : 0}` 2 or 0; `value` itself when that is
+        unknown (or null)."""
+        found = evaluate(value, self._lookup)
+        return value if found is None or holds_unknown(found) else found
+
+    def _lookup(self, kind: str, name: str) -> Any:
+        if kind == "local":
+            if name not in self._locals:
+                self._locals[name] = Unknown()  # a local that refers to itself stays unknown
+                self._locals[name] = evaluate(
+                    self.inventory.locals.get(name, Unknown()), self._lookup
+                )
+            return self._locals[name]
+        declared = self.inventory.variables.get(name, {})
+        passed = self.variables.get(name)
+        if passed is not None or (name in self.variables and declared.get("nullable", True)):
+            # Not evaluated again: an expression the caller could not resolve names the caller's
+            # variables, not this module's. A null passed leaves a nullable variable null.
+            found = passed
+        elif "default" in declared:
+            found = declared["default"]
         else:
-            found = self.inventory.locals.get(name)
-        return value if found is None else self.value(found, depth + 1)
+            return Unknown(constraint_type(declared.get("type")))  # set outside the code
+        wanted = constraint_type(declared.get("type"))
+        if found is None or wanted in (None, type_of(found)):
+            return found
+        return Unknown(wanted)  # Terraform converts it to the declared type: not guessed
 
     def get(self, body: dict[str, Any], key: str, default: Any = None) -> Any:
         value = self.value(body.get(key, default))
@@ -87,17 +97,24 @@ class Resolver:
 
     def instances(self, body: dict[str, Any]) -> int | None:
         """How many objects a resource or module block makes: its count or the size of its
-        for_each (1 when it has neither); None when that is computed."""
+        for_each (1 when it has neither); None when the code alone does not say."""
         if "for_each" in body:
-            value = self.value(body["for_each"])
+            value = evaluate(body["for_each"], self._lookup)
             return len(value) if isinstance(value, list | dict) else None
-        value = self.value(body.get("count", 1))
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
+        value = evaluate(body.get("count", 1), self._lookup, want="number")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        return value if ok else None
 
     def called(self, inventory: Inventory, arguments: Mapping[str, Any]) -> Resolver:
         """The resolver inside a module called with `arguments` (its variable values), each
-        resolved here, in the caller."""
-        return Resolver(inventory, {name: self.value(v) for name, v in arguments.items()})
+        resolved here, in the caller: the expression itself where it is not known here."""
+        values = {}
+        for name, argument in arguments.items():
+            found = evaluate(argument, self._lookup)
+            values[name] = argument if isinstance(found, Unknown) else found
+        return Resolver(inventory, values)
 
 
 @dataclass
