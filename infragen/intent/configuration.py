@@ -18,14 +18,17 @@ from infragen.intent.values import is_known, plain
 PROVIDER_SOURCE = "registry.terraform.io/hashicorp/{}"
 _SKIPPED_BLOCKS = META_ARGUMENTS | {"dynamic"}
 # The AWS provider declares these nested blocks as list attributes ("attributes as blocks"), so
-# Terraform marshals all of a resource's blocks of that kind as one attribute expression.
+# Terraform marshals all of a resource's blocks of that kind as one attribute expression. Read off
+# `terraform providers schema -json` (hashicorp/aws 5.100.0): the SDK resources whose optional
+# attributes have a list/set-of-object type. aws_default_network_acl's rules are real blocks there,
+# unlike aws_network_acl's, so they are marshalled block by block.
 ATTRIBUTES_AS_BLOCKS = {
     "aws_security_group": {"ingress", "egress"},
     "aws_default_security_group": {"ingress", "egress"},
     "aws_network_acl": {"ingress", "egress"},
-    "aws_default_network_acl": {"ingress", "egress"},
     "aws_route_table": {"route"},
     "aws_default_route_table": {"route"},
+    "aws_emr_cluster": {"step", "placement_group_config"},
 }
 
 

@@ -136,6 +136,22 @@ def test_security_group_rules_are_one_attribute_expression(doc):
     assert ingress["constant_value"][0]["from_port"] == 443
 
 
+def test_default_network_acl_rules_are_blocks_as_in_the_real_schema():
+    """aws_network_acl's rules are one attribute, aws_default_network_acl's are blocks (5.100.0):
+    Rego written against a real plan indexes `expressions.ingress[0].protocol.constant_value`."""
+    rule = 'protocol = -1\n rule_no = 100\n action = "allow"\n cidr_block = "0.0.0.0/0"\n from_port = 0\n to_port = 0'
+    text = (
+        f'resource "aws_default_network_acl" "d" {{\n default_network_acl_id = "acl-1"\n'
+        f"ingress {{\n{rule}\n}}\n}}\n"
+        f'resource "aws_network_acl" "n" {{\n vpc_id = "vpc-1"\n ingress {{\n{rule}\n}}\n}}\n'
+    )
+    doc = build_plan_document({"main.tf": text})
+    default = _config(doc, "aws_default_network_acl.d")["expressions"]["ingress"]
+    assert default[0]["protocol"] == {"constant_value": -1}
+    plain = _config(doc, "aws_network_acl.n")["expressions"]["ingress"]
+    assert plain["constant_value"][0]["protocol"] == -1
+
+
 def test_count_expands_to_indexed_instances_with_evaluated_values(doc):
     subnets = [
         r for r in doc["planned_values"]["root_module"]["resources"] if r["type"] == "aws_subnet"
