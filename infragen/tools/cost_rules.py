@@ -210,8 +210,12 @@ def ebs_volume(r: Resource, ctx: Context) -> Priced:
     )
 
 
-def _rds_family(engine: str) -> str:
-    return "rds.mysql" if engine.startswith(("mysql", "mariadb")) else "rds.postgres"
+def _rds_family(engine: str) -> str | None:
+    """The table's section for an engine; None for the licence-priced ones (SQL Server, Oracle,
+    Db2) and engines not known here, which must not pass as PostgreSQL."""
+    if engine.startswith(("mysql", "mariadb")):
+        return "rds.mysql"
+    return "rds.postgres" if engine.startswith("postgres") else None
 
 
 def db_instance(r: Resource, ctx: Context) -> Priced:
@@ -222,8 +226,14 @@ def db_instance(r: Resource, ctx: Context) -> Priced:
     copies = 2 if ctx.resolve.get(r.body, "multi_az") is True else 1
     storage_type = str(ctx.resolve.get(r.body, "storage_type", "gp2"))
     storage = ctx.resolve.number(r.body, "allocated_storage", 20) * copies
+    family = _rds_family(engine)
+    instance = (
+        ctx.hourly(family, cls, f"RDS {engine}", copies)
+        if family
+        else (None, f"no price for RDS engine {engine} (licence-dependent or unknown)")
+    )
     return _sum(
-        ctx.hourly(_rds_family(engine), cls, f"RDS {engine}", copies),
+        instance,
         ctx.per_unit("rds.storage", storage_type, storage, f"GB {storage_type} storage"),
     )
 

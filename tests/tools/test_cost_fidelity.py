@@ -35,6 +35,13 @@ def test_missing_size_is_derived_from_its_family():
     assert derived.monthly_usd - storage == pytest.approx(8 * (listed - storage), rel=1e-3)
 
 
+def test_licence_priced_engines_are_not_priced_as_postgres():
+    text = (_DB % ("us-east-1", "db.m6g.large")).replace('"postgres"', '"sqlserver-se"')
+    estimate = cost.estimate_from_table(inventory_from_texts({"main.tf": text}))
+    assert estimate.lines[0].monthly_usd == pytest.approx(100 * 0.115, abs=0.01)  # storage only
+    assert "RDS engine sqlserver-se" in estimate.unpriced[0]
+
+
 def test_unknown_class_keeps_storage_and_is_listed_unpriced():
     estimate = _estimate(cls="db.zz9.large")
     assert estimate.lines[0].monthly_usd == pytest.approx(100 * 0.115, abs=0.01)
