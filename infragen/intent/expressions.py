@@ -177,8 +177,7 @@ def to_expr(node: Any) -> Expr:
     if kind == "conditional":
         return Conditional(*(to_expr(k) for k in kids))
     if kind == "binary_op":
-        term = _children(kids[1])
-        return BinaryOp(str(_children(term[0])[0]), to_expr(kids[0]), to_expr(term[1]))
+        return _binary(node)
     if kind == "unary_op":
         return UnaryOp(str(kids[0]), to_expr(kids[1]))
     if kind in ("heredoc_template", "heredoc_template_trim"):
@@ -186,6 +185,50 @@ def to_expr(node: Any) -> Expr:
     if kind in ("for_tuple_expr", "for_object_expr"):
         return _for(kind, kids)
     raise ValueError(f"unsupported HCL expression: {kind}")
+
+
+# HCL's operator precedence, loosest first; all are left-associative. The hcl2 grammar has none:
+# it nests every chain to the right (`2 * 3 + 1` as `2 * (3 + 1)`, `a == 1 ? x : y` as
+# `a == (1 ? x : y)`), so chains are flattened and rebuilt here.
+_PRECEDENCE = {"||": 1, "&&": 2, "==": 3, "!=": 3, ">": 4, ">=": 4, "<": 4, "<=": 4,
+               "+": 5, "-": 5, "*": 6, "/": 6, "%": 6}  # fmt: skip
+
+
+def _chain(node: Tree) -> tuple[list[Any], list[str]]:
+    """The operands and operators of a right-nested binary_op chain, in source order."""
+    operands, ops = [], []
+    while isinstance(node, Tree) and node.data == "binary_op":
+        kids = _children(node)
+        term = _children(kids[1])
+        operands.append(kids[0])
+        ops.append(str(_children(term[0])[0]))
+        node = term[1]  # wrapped in an expr_term only when parenthesised
+    return [*operands, node], ops
+
+
+def _binary(node: Tree) -> Expr:
+    operands, ops = _chain(node)
+    last = operands[-1]
+    if isinstance(last, Tree) and last.data == "conditional":
+        # the conditional binds loosest: its condition ends the chain, the chain is the condition
+        condition, true, false = _children(last)
+        inner, inner_ops = _chain(condition)
+        condition = _climb([*map(to_expr, operands[:-1]), *map(to_expr, inner)], [*ops, *inner_ops])
+        return Conditional(condition, to_expr(true), to_expr(false))
+    return _climb([to_expr(o) for o in operands], ops)
+
+
+def _climb(operands: list[Expr], ops: list[str]) -> Expr:
+    """Operands and operators rebuilt by precedence, left to right within a level."""
+    if not ops:
+        return operands[0]
+    loosest = min(_PRECEDENCE.get(op, 0) for op in ops)
+    split = max(i for i, op in enumerate(ops) if _PRECEDENCE.get(op, 0) == loosest)
+    return BinaryOp(
+        ops[split],
+        _climb(operands[: split + 1], ops[:split]),
+        _climb(operands[split + 1 :], ops[split + 1 :]),
+    )
 
 
 def _index_key(index: Tree) -> Expr:

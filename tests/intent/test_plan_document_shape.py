@@ -251,3 +251,28 @@ resource "aws_security_group" "sg" {
 def test_broken_hcl_raises_the_shared_parse_error():
     with pytest.raises(HclParseError):
         build_plan_document({"main.tf": 'resource "aws_vpc" "x" {\n  cidr_block = \n}\n'})
+
+
+def test_operators_bind_as_in_terraform_not_as_the_grammar_nests_them():
+    """The hcl2 grammar nests `2 * 3 + 1` as `2 * (3 + 1)` and `a == 1 ? x : y` as
+    `a == (1 ? x : y)`; Terraform's precedence gives 7 and a comparison as the condition."""
+    text = """
+variable "env" {
+  default = "prod"
+}
+resource "aws_sqs_queue" "q" {
+  delay_seconds              = 2 * 3 + 1
+  max_message_size           = 2 * (3 + 1) * 1024
+  visibility_timeout_seconds = var.env == "prod" ? 60 : 30
+  fifo_queue                 = 1 + 2 == 3 && !false
+  message_retention_seconds  = 100 - 10 - 5
+}
+"""
+    doc = build_plan_document({"main.tf": text})
+    [queue] = doc["planned_values"]["root_module"]["resources"]
+    values = queue["values"]
+    assert values["delay_seconds"] == 7
+    assert values["max_message_size"] == 8192
+    assert values["visibility_timeout_seconds"] == 60
+    assert values["fifo_queue"] is True
+    assert values["message_retention_seconds"] == 85
