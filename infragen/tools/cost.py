@@ -15,7 +15,7 @@ from pathlib import Path
 from infragen.domain import CostEstimate, CostLine
 from infragen.errors import ToolError
 from infragen.tools import infracost
-from infragen.tools.cost_modules import module_tree
+from infragen.tools.cost_modules import alias_region, module_tree
 from infragen.tools.cost_rules import RULES, Context, Partial, Resolver
 from infragen.tools.hcl import Inventory, Resource
 from infragen.tools.pricing import Usage, load_prices
@@ -157,11 +157,21 @@ def estimate_from_table(
     for call in tree.unread:
         lines.append(CostLine(resource=call.address, type="module", detail=call.reason))
         unpriced.append(f"{call.address} ({call.reason})")
+    other_regions: set[str] = set()
     for scope in tree.scopes:
-        scoped = replace(ctx, resolve=scope.resolve)
         for resource in scope.inventory.resources:
             if resource.mode != "managed":
                 continue
+            # an aliased provider (`provider = aws.dr`, or a module call's `providers`) decides
+            # the resource's region, and so its price level
+            where = (
+                alias_region(scope.inventory, scope.resolve, resource.body.get("provider"))
+                or scope.region
+            )
+            scoped = replace(ctx, resolve=scope.resolve)
+            if where and where != region:
+                other_regions.add(where)
+                scoped = replace(scoped, factor=table.region_factor(where) or 1.0)
             line, priced, note = _line(resource, scoped, scope.prefix, scope.instances)
             lines.append(line)
             if not priced:
@@ -169,6 +179,16 @@ def estimate_from_table(
             if note:
                 notes.append(note)
     notes += tree.notes
+    for where in sorted(other_regions):
+        level = table.region_factor(where)
+        notes.append(
+            f"resources on an aliased provider in {where}: "
+            + (
+                f"{table.meta.region} prices x {level:g}"
+                if level
+                else f"no price level in the table, priced at {table.meta.region} prices"
+            )
+        )
     return CostEstimate(
         monthly_usd=round(sum(line.monthly_usd or 0.0 for line in lines), 2),
         source=table.describe_source(region),

@@ -37,6 +37,15 @@ class Scope:
     inventory: Inventory
     resolve: Resolver
     instances: int = 1  # the count/for_each of the calls leading here, multiplied
+    region: str | None = None  # the region its default aws provider is in; None: the root's
+
+
+def alias_region(inventory: Inventory, resolve: Resolver, reference: object) -> str | None:
+    """The region of an aliased aws provider named as `${aws.<alias>}`, when it is known."""
+    match = re.fullmatch(r"\$\{(aws\.[\w-]+)\}", str(reference or ""))
+    body = inventory.provider_aliases.get(match.group(1)) if match else None
+    region = resolve.value(body.get("region")) if isinstance(body, dict) else None
+    return region if isinstance(region, str) and not region.startswith("${") else None
 
 
 @dataclass(frozen=True)
@@ -94,11 +103,14 @@ class _Reader:
                 instances = 1
                 self.tree.notes.append(f"{address}: count/for_each is computed; priced as 1")
             arguments = {k: v for k, v in call.items() if k not in META_ARGUMENTS}
+            passed = call.get("providers")
+            aws = passed.get("aws") if isinstance(passed, dict) else None
             child = Scope(
                 prefix=f"{address}.",
                 inventory=inventory,
                 resolve=scope.resolve.called(inventory, arguments),
                 instances=scope.instances * instances,
+                region=alias_region(scope.inventory, scope.resolve, aws) or scope.region,
             )
             self.tree.scopes.append(child)
             self.expand(child, located, (*ancestors, located))

@@ -223,3 +223,38 @@ def test_real_rds_example_prices_the_instance_inside_the_module_call():
     assert "db.t4g.large" in db.detail
     assert not any(u.startswith(db.resource + " ") for u in result.unpriced)
     assert any("registry module" in u for u in result.unpriced)  # its vpc module
+
+
+ALIASED = """
+provider "aws" {
+  region = "us-east-1"
+}
+provider "aws" {
+  alias  = "dr"
+  region = "eu-west-1"
+}
+"""
+
+
+def test_an_aliased_provider_sets_the_region_of_its_resources_and_module_calls(tmp_path):
+    """A DR replica in eu-west-1 (x1.1 in the table) is not priced at us-east-1 prices, whether
+    its resource names the alias or its module call passes it."""
+    home = direct(tmp_path, "db.m6g.large")
+    resource = DB_MODULE.replace(
+        'engine            = "postgres"', 'provider = aws.dr\n  engine = "postgres"'
+    )
+    call = 'module "replica" {\n  source = "./db"\n  providers = { aws = aws.dr }\n  instance_class = "db.m6g.large"\n}\n'
+    root = write(
+        tmp_path / "root",
+        {
+            "main.tf": ALIASED + call,
+            "db/main.tf": DB_MODULE,
+            "direct.tf": resource.replace('"db.t3.micro"', '"db.m6g.large"'),
+        },
+    )
+    result = estimate(root)
+    assert line(result, "module.replica.aws_db_instance.main").monthly_usd == pytest.approx(
+        home * 1.1, rel=1e-3
+    )
+    assert line(result, "aws_db_instance.main").monthly_usd == pytest.approx(home * 1.1, rel=1e-3)
+    assert any("aliased provider in eu-west-1" in a for a in result.assumptions)
