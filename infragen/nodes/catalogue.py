@@ -76,37 +76,11 @@ def catalogue_record(node: str) -> dict[str, Any]:
 
 
 # Words of an unread detail that say nothing about where it belongs.
-_FILLER = frozenset(
-    [
-        "and",
-        "the",
-        "with",
-        "for",
-        "kept",
-        "keep",
-        "set",
-        "use",
-        "all",
-        "per",
-        "each",
-        "than",
-        "more",
-        "less",
-        "over",
-        "under",
-        "above",
-        "below",
-        "about",
-        "days",
-        "day",
-        "hours",
-        "hour",
-        "minutes",
-        "weeks",
-        "months",
-        "years",
-    ]
-)
+_FILLER = frozenset({
+    "and", "the", "with", "for", "kept", "keep", "set", "use", "all", "per", "each", "than", "more",
+    "less", "over", "under", "above", "below", "about", "day", "days", "hour", "hours", "minutes",
+    "weeks", "months", "years",
+})  # fmt: skip
 # Files every project has; a detail about one component lives in that component's file.
 _SHARED_FILES = ("versions.tf", "providers.tf", "main.tf", "variables.tf", "outputs.tf")
 
@@ -156,7 +130,7 @@ def files_for_details(files: dict[str, str], phrases: list[str]) -> set[str]:
 
 def details_feedback(phrases: list[str]) -> str:
     return (
-        "The catalogue wrote this project, and it passes every gate. The request also asks for "
+        "The catalogue wrote this project. The request also asks for "
         "these details, which it does not honour yet:\n"
         + "\n".join(f"- {p}" for p in phrases)
         + "\nChange only what they need and keep everything else as it is."
