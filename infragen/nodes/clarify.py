@@ -48,12 +48,6 @@ def model_can_write(models: Any, answered_by: str) -> bool:
     return bool(can_serve("architect"))
 
 
-def real_model_can_write(models: Any) -> bool:
-    """Whether a configured model (not a scripted stand-in, not the catalogue) can write code."""
-    can_serve = getattr(models, "can_serve", None)
-    return bool(can_serve and can_serve("architect"))
-
-
 def classify(request: str, *, offline: bool) -> dict[str, Any]:
     """Route the request; offline runs use the keyword baseline (no embedding model to load)."""
     from infragen.router import route
@@ -96,7 +90,8 @@ def read_request(
     if ctx.settings.catalogue_first:
         covered = parsed_if_covered(plain)
         if covered is not None:
-            if not ctx.settings.offline and real_model_can_write(ctx.model_router()):
+            # the catalogue answered, so only a configured backend counts (no stand-in guess)
+            if not ctx.settings.offline and model_can_write(ctx.model_router(), "offline"):
                 covered = hand_over_unread(covered)
             return covered.model_copy(update={"request": request}), [catalogue_record("clarifier")]
     text = request + "".join(f"\nQ: {q}\nA: {a}" for q, a in answers)
