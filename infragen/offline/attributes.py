@@ -136,6 +136,9 @@ VALIDATORS: dict[str, Callable[[Any, ComponentSpec], Valid]] = {
     "hash_key": _attribute,
     "range_key": _attribute,
     "expiration_days": _between(1, 36500, "an expiry (days)"),
+    "reserved_concurrency": _between(1, 10000, "a Lambda reserved concurrency"),
+    "root_volume_gb": _between(8, 16384, "a root volume size (GB)"),
+    "keep_images": _between(1, 10000, "a number of images to keep"),
 }
 LISTS = frozenset({"emails", "transitions", "cpu_alarm"})
 # Details that bring their component along when the request did not name it.
@@ -175,7 +178,9 @@ def apply_details(r: _Reader, details: Details) -> None:
 # A measured detail no reader took ("performance insights kept 31 days", "3000 iops") is declared
 # rather than lost: the parser cannot honour what it did not understand.
 _LEFTOVER = re.compile(
-    r"(?:[a-z-]+ ){0,3}\d+(?:\.\d+)?\s*(?:days?|weeks?|months?|years?|hours?|minutes?|mins?|seconds?|secs?|ms|%|percent|mb|iops|rpm|rps|gbps|mbps)\b"
+    r"(?:[a-z-]+ ){0,3}\d+(?:\.\d+)?\s*(?:days?|weeks?|months?|years?|hours?|minutes?|mins?|seconds?|secs?|ms|%|percent|mb|(?P<size>gb|gib|tb|tib)|iops|rpm|rps|gbps|mbps|images?|versions?|shards?|connections?|executions?)\b"
+    # "a concurrency of 5", "max connections of 500": a number that ends the phrase
+    r"|(?:[a-z-]+ ){1,3}of \d+(?:\.\d+)?\b(?!\s*[a-z%])"
     r"|(?:[a-z-]+ ){0,3}(?:above|over|below|under|more than|less than|fewer than|exceeds?|greater than|at least|at most) \d+(?:\.\d+)?(?: [a-z]+)?"
 )
 
@@ -185,6 +190,8 @@ NOT_UNDERSTOOD = "not understood by the offline parser"
 
 def _declare_leftovers(r: _Reader, details: Details) -> None:
     for m in _LEFTOVER.finditer(details.text):
+        if m.group("size") and "rds" in r.components:
+            continue  # the database's storage reader takes a size from the whole request
         r.not_built(m.group(0).strip(), NOT_UNDERSTOOD)
 
 

@@ -186,11 +186,14 @@ def _storage(d: Details) -> None:
     d.take(
         r"\b(?:move|transition|archive)\w*(?: (?:the |old |my )?(?:objects|files|data))?\b(?=\s*(?:to|into)?\s*$)"
     )
+    keep = r"\bkeep(?:s|ing)? (?:only )?(?:the )?(?:last|latest|newest|most recent) (\d{1,4}) (?:tagged )?images?\b|\b(?:only )?(?:the )?(?:last|latest|newest|most recent) (\d{1,4}) images?\b"
+    for m in d.take(keep):
+        d.add(("ecr",), "keep_images", int(next(g for g in m.groups() if g)), m.group(0))
     for m in d.take(r"\bmutable (?:image )?tags|tag mutability (?:set to )?mutable"):
         if not d.text[max(0, m.start() - 2) : m.start()].endswith("im"):
             d.add(("ecr",), "mutable_tags", True, m.group(0))
     for m in d.take(
-        r"\b(?:ttl|time to live)\s+(?:on |attribute |field |column )*(?:named |called )?([a-z_][a-z0-9_]{0,254})"
+        r"\b(?:ttl|time to live)\s+(?:(?:on|attribute|field|column|the|an?|its|my)\s+)*(?:named |called )?([a-z_][a-z0-9_]{0,254})"
     ):
         d.add(("dynamodb",), "ttl_attribute", m.group(1), m.group(0))
     for m in d.take(

@@ -62,6 +62,20 @@ def _lambda(d: Details) -> None:
     for m in d.take(rf"\b{_TIME}\s*timeout|\btimeout(?: of)?\s*{_TIME}"):
         n, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         d.add(("lambda",), "timeout_s", _seconds(n, unit), m.group(0))
+    concurrency = r"\breserved concurrency(?: of| =|:| set to)?\s*(\d{1,5})\b|\b(\d{1,5}) reserved (?:concurrency|concurrent executions)\b|\bconcurrency (?:limit |cap )?(?:of |=\s*)?(\d{1,5})\b"
+    for m in d.take(concurrency):
+        n = next(g for g in m.groups() if g)
+        d.add(("lambda",), "reserved_concurrency", int(n), m.group(0))
+
+
+def _volumes(d: Details) -> None:
+    """ "a 100 GB root volume", "root disk of 50 gb": the instance's root volume size."""
+    size = r"(\d{1,5})\s*(?:gb|gib|g)\b"
+    volume = r"(?:root|boot|os|system) (?:ebs )?(?:volume|disk|drive)s?"
+    pattern = rf"\b{size}\s+(?:ebs |gp[23] )?(?:{volume}|(?:ebs )?(?:volume|disk|drive)s?\b)|\b{volume}(?: size)?(?: of| =|:)?\s*{size}"
+    for m in d.take(pattern):
+        n = next(g for g in m.groups() if g)
+        d.add(("ec2", "asg", "bastion"), "root_volume_gb", int(n), m.group(0))
 
 
 def _scaling(d: Details) -> None:
@@ -108,6 +122,7 @@ def _alarms(d: Details) -> None:
 def compute_details(d: Details) -> None:
     _databases(d)
     _lambda(d)
+    _volumes(d)
     _scaling(d)
     _network(d)
     _alarms(d)

@@ -99,3 +99,53 @@ def test_deviations_are_structured_and_match_the_assumptions():
     asked = [d.asked for d in spec.deviations]
     assert "postgres 9.6" in asked and any("more than 100" in a for a in asked)
     assert len([a for a in spec.assumptions if a.startswith("Not built")]) == len(spec.deviations)
+
+
+# Written after the fidelity sets were scored, the way people write them: each detail was
+# silently dropped (or, for the TTL, read as the attribute "the") before these readers.
+@pytest.mark.parametrize(
+    ("text", "kind", "option", "value"),
+    [
+        ("lambda with reserved concurrency of 5", "lambda", "reserved_concurrency", 5),
+        ("a function with 20 reserved concurrent executions", "lambda", "reserved_concurrency", 20),
+        ("dynamodb table with ttl on the expires_at attribute", "dynamodb", "ttl_attribute", "expires_at"),
+        ("ec2 instance with a 100 GB root volume", "ec2", "root_volume_gb", 100),
+        ("bastion host with a root disk of 30 gb", "bastion", "root_volume_gb", 30),
+        ("web servers with auto scaling, 40gb boot volumes", "asg", "root_volume_gb", 40),
+        ("ecr repository keeping the last 30 images", "ecr", "keep_images", 30),
+    ],
+)  # fmt: skip
+def test_details_people_write_are_read(text, kind, option, value):
+    assert _options(text, kind)[option] == value
+    assert _declared(text) == []
+
+
+def test_rendered_details_reach_the_code():
+    from infragen.blueprints import render_terraform
+
+    spec = parse_request(
+        "ecr repository keeping the last 30 images and an ec2 instance with a 100 gb root volume"
+    )
+    code = "\n".join(f.content for f in render_terraform(plan_spec(spec), 6))
+    assert 'countType   = "imageCountMoreThan"' in code and "countNumber = 30" in code
+    assert "volume_size = 100" in code
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("ec2 instance with a 200 gb data disk", "instance with a 200 gb"),
+        ("rds postgres with max connections of 500", "with max connections of 500"),
+        ("s3 bucket keeping 5 versions", "bucket keeping 5 versions"),
+        ("lambda with a concurrency limit of 0", "concurrency limit of 0"),
+    ],
+)
+def test_details_no_reader_takes_are_declared_not_dropped(text, asked):
+    assert any(f"'{asked}'" in a for a in _declared(text)), _declared(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["postgres rds with 100 gb storage", "redis cluster with 3 nodes", "3 ec2 instances"]
+)
+def test_details_read_elsewhere_are_not_declared(text):
+    assert _declared(text) == []
