@@ -113,6 +113,15 @@ def _attribute(value: str, spec: ComponentSpec) -> Valid:
     return (value, "") if _ATTRIBUTE.fullmatch(value) else (None, "not a valid attribute name")
 
 
+def _port(value: int, spec: ComponentSpec) -> Valid:
+    if spec.kind != "rds":
+        return (
+            None,
+            "the catalogue's servers and load balancer listen on 80/443; another port is not built",
+        )
+    return (value, "") if 1150 <= value <= 65535 else (None, "an RDS port must be 1150 to 65535")
+
+
 def _accept(value: Any, spec: ComponentSpec) -> Valid:
     return value, ""
 
@@ -139,6 +148,10 @@ VALIDATORS: dict[str, Callable[[Any, ComponentSpec], Valid]] = {
     "reserved_concurrency": _between(1, 10000, "a Lambda reserved concurrency"),
     "root_volume_gb": _between(8, 16384, "a root volume size (GB)"),
     "keep_images": _between(1, 10000, "a number of images to keep"),
+    "max_receive": _between(1, 1000, "an SQS max receive count"),
+    "snapshot_days": _between(0, 35, "ElastiCache snapshot retention days"),
+    "deletion_window_days": _between(7, 30, "a KMS deletion window (days)"),
+    "port": _port,
 }
 LISTS = frozenset({"emails", "transitions", "cpu_alarm"})
 # Details that bring their component along when the request did not name it.

@@ -123,7 +123,7 @@ def _messaging(d: Details) -> None:
     for m in d.take(rf"\bvisibility timeout (?:of )?{_TIME}|\b{_TIME} visibility timeout"):
         n, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         d.add(("sqs",), "visibility_timeout_s", _seconds(n, unit), m.group(0))
-    retention = rf"(?:message )?retention(?: period)?(?: of)? {_NUM}[ -]days?|{_NUM}[ -]days?(?: of)?(?: message)? retention|keep(?:s|ing)? messages (?:for )?{_NUM} days?"
+    retention = rf"(?:message )?retention(?: period)?(?: of)? {_NUM}[ -]days?|{_NUM}[ -]days?(?: of)?(?: message)? retention|keep(?:s|ing)? messages (?:for )?{_NUM} days?|messages? (?:are |is )?(?:kept|retained|stored|held) (?:for )?{_NUM} days?"
     for m in d.take(rf"\b(?<!backup )(?<!backups )(?:{retention})"):
         days = int(next(g for g in m.groups() if g))
         logs = re.search(r"\blogs?\b|log group", d.text[max(0, m.start() - 40) : m.end() + 25])
@@ -133,6 +133,9 @@ def _messaging(d: Details) -> None:
             days,
             m.group(0),
         )
+    receives = r"\bmax(?:imum)? receives?(?: count)?(?: of| =|:)?\s*{n}\b|\bafter {n} (?:failed |unsuccessful )?(?:attempts|receives|tries|retries|deliveries)\b|\b{n} (?:failed )?(?:attempts|tries|retries|receives) before (?:the |a )?(?:dlq|dead)"
+    for m in d.take(receives.format(n=_NUM)):
+        d.add(("sqs",), "max_receive", int(next(g for g in m.groups() if g)), m.group(0))
     if re.search(r"\bfifo\b", d.text):
         d.add(("sqs", "sns"), "fifo", True, "fifo")
     queues = d.take(
@@ -186,7 +189,7 @@ def _storage(d: Details) -> None:
     d.take(
         r"\b(?:move|transition|archive)\w*(?: (?:the |old |my )?(?:objects|files|data))?\b(?=\s*(?:to|into)?\s*$)"
     )
-    keep = r"\bkeep(?:s|ing)? (?:only )?(?:the )?(?:last|latest|newest|most recent) (\d{1,4}) (?:tagged )?images?\b|\b(?:only )?(?:the )?(?:last|latest|newest|most recent) (\d{1,4}) images?\b"
+    keep = r"\bkeep(?:s|ing)? (?:only )?(?:the )?(?:(?:last|latest|newest|most recent) )?(\d{1,4}) (?:tagged )?images?\b|\b(?:only )?(?:the )?(?:last|latest|newest|most recent) (\d{1,4}) images?\b"
     for m in d.take(keep):
         d.add(("ecr",), "keep_images", int(next(g for g in m.groups() if g)), m.group(0))
     for m in d.take(r"\bmutable (?:image )?tags|tag mutability (?:set to )?mutable"):

@@ -42,6 +42,17 @@ def _databases(d: Details) -> None:
     )
     for m in d.take("|".join(backups)):
         d.add(("rds", "aurora"), "backup_days", int(next(g for g in m.groups() if g)), m.group(0))
+    snapshots = r"\bsnapshots? (?:retention |(?:are |is )?(?:kept|retained|held|stored) )(?:for |of )?(\d{1,2})[ -]days?|\b(\d{1,2})[ -]days? of snapshots"
+    for m in d.take(snapshots):
+        d.add(("elasticache",), "snapshot_days", int(next(g for g in m.groups() if g)), m.group(0))
+    window = r"\b(?:key )?deletion window(?: of| =|:)?\s*(\d{1,2})(?:[ -]days?)?|\b(\d{1,2})[ -]days? (?:key )?deletion window"
+    for m in d.take(window):
+        d.add(("kms",), "deletion_window_days", int(next(g for g in m.groups() if g)), m.group(0))
+    for m in d.take(r"\b(?:on |listening on |using )?port (\d{2,5})\b"):
+        before = d.text[max(0, m.start() - 60) : m.start()]
+        database = re.search(r"\b(?:rds|database|db|postgres(?:ql)?|mysql)\b", before)
+        kinds = ("rds", "ec2", "asg", "alb") if database else ("ec2", "asg", "alb", "rds")
+        d.add(kinds, "port", int(m.group(1)), m.group(0))
     off = r"\b(?:deletion protection (?:off|disabled|false|turned off)|(?:without|no|disable) deletion protection)"
     for m in d.take(off):
         d.add(("rds", "aurora"), "deletion_protection", False, m.group(0))

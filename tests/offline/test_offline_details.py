@@ -113,6 +113,14 @@ def test_deviations_are_structured_and_match_the_assumptions():
         ("bastion host with a root disk of 30 gb", "bastion", "root_volume_gb", 30),
         ("web servers with auto scaling, 40gb boot volumes", "asg", "root_volume_gb", 40),
         ("ecr repository keeping the last 30 images", "ecr", "keep_images", 30),
+        ("an ecr repo with immutable tags, keep 20 images", "ecr", "keep_images", 20),
+        ("sqs queue with messages kept for 4 days", "sqs", "retention_days", 4 * 86400),
+        ("sqs queue with a dead letter queue after 3 failed attempts", "sqs", "max_receive", 3),
+        ("an sqs queue with max receive count 7", "sqs", "max_receive", 7),
+        ("kms key with rotation and a 10 day deletion window", "kms", "deletion_window_days", 10),
+        ("redis cache with snapshots retained 5 days", "elasticache", "snapshot_days", 5),
+        ("postgres rds in a private subnet, port 5433", "rds", "port", 5433),
+        ("an ec2 web server and a mysql database on port 3307", "rds", "port", 3307),
     ],
 )  # fmt: skip
 def test_details_people_write_are_read(text, kind, option, value):
@@ -138,6 +146,7 @@ def test_rendered_details_reach_the_code():
         ("rds postgres with max connections of 500", "with max connections of 500"),
         ("s3 bucket keeping 5 versions", "bucket keeping 5 versions"),
         ("lambda with a concurrency limit of 0", "concurrency limit of 0"),
+        ("two web servers behind a load balancer on port 8080", "on port 8080"),
     ],
 )
 def test_details_no_reader_takes_are_declared_not_dropped(text, asked):
