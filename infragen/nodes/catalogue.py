@@ -88,18 +88,18 @@ _SHARED_FILES = ("versions.tf", "providers.tf", "main.tf", "variables.tf", "outp
 def hand_over_unread(spec: Spec) -> Spec:
     """Move the details the parser could not read from "not built" to `unread`, for the
     architect model to apply to the catalogue's code (a run with a model only)."""
-    from infragen.offline.attributes import NOT_UNDERSTOOD
+    from infragen.offline.attributes import NOT_IN_CATALOGUE, NOT_UNDERSTOOD
 
-    unread = [d.asked for d in spec.deviations if d.why == NOT_UNDERSTOOD]
-    if not unread:
+    handed = [d for d in spec.deviations if d.why in (NOT_UNDERSTOOD, NOT_IN_CATALOGUE)]
+    if not handed:
         return spec
-    notes = {f"Not built: '{p}' ({NOT_UNDERSTOOD})." for p in unread}
+    notes = {f"Not built: '{d.asked}' ({d.why})." for d in handed}
     return spec.model_copy(
         update={
-            "unread": unread,
-            "deviations": [d for d in spec.deviations if d.why != NOT_UNDERSTOOD],
+            "unread": [d.asked for d in handed],
+            "deviations": [d for d in spec.deviations if d not in handed],
             "assumptions": [a for a in spec.assumptions if a not in notes]
-            + [f"Handed to the architect model: '{p}' ({NOT_UNDERSTOOD})." for p in unread],
+            + [f"Handed to the architect model: '{d.asked}' ({d.why})." for d in handed],
         }
     )
 

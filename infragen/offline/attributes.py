@@ -149,6 +149,7 @@ VALIDATORS: dict[str, Callable[[Any, ComponentSpec], Valid]] = {
     "root_volume_gb": _between(8, 16384, "a root volume size (GB)"),
     "keep_images": _between(1, 10000, "a number of images to keep"),
     "max_receive": _between(1, 1000, "an SQS max receive count"),
+    "long_poll_s": _between(1, 20, "SQS long polling (seconds)"),
     "snapshot_days": _between(0, 35, "ElastiCache snapshot retention days"),
     "deletion_window_days": _between(7, 30, "a KMS deletion window (days)"),
     "port": _port,
@@ -199,10 +200,25 @@ _LEFTOVER = re.compile(
 
 
 NOT_UNDERSTOOD = "not understood by the offline parser"
+NOT_IN_CATALOGUE = "the offline catalogue does not build this"
+# Features a request can name that no blueprint builds: declared, never lost (and, with a model
+# configured, handed to it like any detail the parser could not read).
+_UNBUILT = re.compile(
+    r"\b(?:on a |a )?(?:schedule|cron)\b[^,.;]{0,30}|\bevery (?:hour|day|week|minute|night)\b"
+    r"|\bcors(?: (?:for|allowing|from|on) \S+)?|\b(?:global|local) secondary index\w*[^,.;]{0,20}|\b[gl]si\b[^,.;]{0,20}"
+    r"|\bprovisioned (?:capacity|throughput)[^,.;]{0,30}|\b(?:read|write) capacity\b[^,.;]{0,15}"
+    r"|\bsticky sessions?(?: (?:for|of) \d+ \w+)?|\b(?:\d+ ?kb )?max(?:imum)? message size[^,.;]{0,15}"
+    r"|\b(?:ubuntu|debian|windows|rhel|red hat|centos|suse|rocky linux)(?: server)?(?: \d+(?:\.\d+)?)?(?: lts)?\b"
+    r"|\b(?:waf|vpn|transit gateway|vpc peering|peering connection)\b"
+)
 
 
 def _declare_leftovers(r: _Reader, details: Details) -> None:
-    for m in _LEFTOVER.finditer(details.text):
+    text = details.text
+    for m in _UNBUILT.finditer(text):
+        r.not_built(m.group(0).strip(), NOT_IN_CATALOGUE)
+        text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    for m in _LEFTOVER.finditer(text):
         if m.group("size") and "rds" in r.components:
             continue  # the database's storage reader takes a size from the whole request
         r.not_built(m.group(0).strip(), NOT_UNDERSTOOD)

@@ -133,6 +133,9 @@ def _messaging(d: Details) -> None:
             days,
             m.group(0),
         )
+    polling = r"\blong[ -]polling(?: of| for| =)?\s*(\d{1,2})\s*(?:seconds?|secs?|s)\b|\b(\d{1,2})\s*(?:seconds?|secs?|s) (?:of )?long[ -]polling"
+    for m in d.take(polling):
+        d.add(("sqs",), "long_poll_s", int(next(g for g in m.groups() if g)), m.group(0))
     receives = r"\bmax(?:imum)? receives?(?: count)?(?: of| =|:)?\s*{n}\b|\bafter {n} (?:failed |unsuccessful )?(?:attempts|receives|tries|retries|deliveries)\b|\b{n} (?:failed )?(?:attempts|tries|retries|receives) before (?:the |a )?(?:dlq|dead)"
     for m in d.take(receives.format(n=_NUM)):
         d.add(("sqs",), "max_receive", int(next(g for g in m.groups() if g)), m.group(0))

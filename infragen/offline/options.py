@@ -53,6 +53,10 @@ def _fill_databases(r: _Reader, tokens: list[str], classes: list[str], size: str
     engine = next((v.ENGINES[t] for t in tokens if t in v.ENGINES), None)
     multi_az = _multi_az(tokens)
     db_class = _classes_for(classes, "db.")
+    bare = _classes_for(classes, "")
+    if bare and not any(k in r.components for k in ("ec2", "asg", "bastion")):
+        # "rds mysql on t4g.micro": with no server to run it, a bare class is the database's
+        db_class = db_class or f"db.{bare}"
     if "rds" in r.components:
         r.option("rds", "engine", engine or "postgres",
                  "" if engine else "Use PostgreSQL (no database engine named).")  # fmt: skip

@@ -121,6 +121,8 @@ def test_deviations_are_structured_and_match_the_assumptions():
         ("redis cache with snapshots retained 5 days", "elasticache", "snapshot_days", 5),
         ("postgres rds in a private subnet, port 5433", "rds", "port", 5433),
         ("an ec2 web server and a mysql database on port 3307", "rds", "port", 3307),
+        ("sqs queue with long polling of 20 seconds", "sqs", "long_poll_s", 20),
+        ("need an rds mysql instance, single az to save money, t4g.micro", "rds", "instance_class", "db.t4g.micro"),
     ],
 )  # fmt: skip
 def test_details_people_write_are_read(text, kind, option, value):
@@ -158,3 +160,28 @@ def test_details_no_reader_takes_are_declared_not_dropped(text, asked):
 )
 def test_details_read_elsewhere_are_not_declared(text):
     assert _declared(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("lambda function running every hour on a schedule", "on a schedule"),
+        ("s3 bucket with cors allowing https://app.example.com", "cors allowing https://app.example.com"),
+        ("create a dynamodb table for events with a gsi on user_id", "gsi on user_id"),
+        ("dynamodb table with provisioned capacity 5 read 5 write units", "provisioned capacity 5 read 5 write units"),
+        ("spin up 2 ubuntu servers running nginx", "ubuntu"),
+        ("an alb with sticky sessions for 1 hour in front of an asg", "sticky sessions for 1 hour"),
+    ],
+)  # fmt: skip
+def test_features_no_blueprint_builds_are_declared_with_that_reason(text, asked):
+    from infragen.offline.attributes import NOT_IN_CATALOGUE
+
+    deviations = {d.asked: d.why for d in parse_request(text).deviations}
+    assert deviations.get(asked) == NOT_IN_CATALOGUE, deviations
+
+
+def test_a_feature_no_blueprint_builds_goes_to_a_configured_model():
+    from infragen.nodes.catalogue import hand_over_unread
+
+    spec = hand_over_unread(parse_request("lambda function running every hour on a schedule"))
+    assert spec.unread == ["every hour", "on a schedule"] and spec.deviations == []
