@@ -190,7 +190,7 @@ def _storage(d: Details) -> None:
     for m in d.take(expire):
         d.add(("s3",), "expiration_days", int(next(g for g in m.groups() if g)), m.group(0))
     d.take(
-        r"\b(?:move|transition|archive)\w*(?: (?:the |old |my )?(?:objects|files|data))?\b(?=\s*(?:to|into)?\s*$)"
+        r"(?<![\w-])(?:move|transition|archive)\w*(?: (?:the |old |my )?(?:objects|files|data))?\b(?=\s*(?:to|into)?\s*$)"
     )
     keep = r"\bkeep(?:s|ing)? (?:only )?(?:the )?(?:(?:last|latest|newest|most recent) )?(\d{1,4}) (?:tagged )?images?\b|\b(?:only )?(?:the )?(?:last|latest|newest|most recent) (\d{1,4}) images?\b"
     for m in d.take(keep):

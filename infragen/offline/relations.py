@@ -70,6 +70,22 @@ def _existing(r: _Reader, details: Details) -> None:
         )
 
 
+# "instances that can read the bucket", "servers upload to the bucket": a verb, then the bucket.
+_USES_BUCKET = re.compile(
+    rf"(?:{_READS.pattern}|{_WRITES.pattern}|\baccess\w*\b)[^.;]{{0,40}}\b(?:bucket|s3)\b"
+)
+
+
+def _instances_use_bucket(r: _Reader, text: str) -> None:
+    """The project's servers get the bucket access the request names (through their role)."""
+    servers = next((k for k in ("ec2", "asg") if k in r.components), None)
+    if "s3" not in r.components or servers is None or not _USES_BUCKET.search(text):
+        return
+    if "instance_profile" not in r.components:
+        r.components["instance_profile"] = type(r.components[servers])(kind="instance_profile")
+    r.components["instance_profile"].options["bucket_access"] = _access(text)
+
+
 def read_relations(r: _Reader, details: Details) -> None:
     text = r.request.lower()
     _existing(r, details)
@@ -89,6 +105,7 @@ def read_relations(r: _Reader, details: Details) -> None:
         # "two sqs queues": the queue blueprint builds one per name
         sqs.options["queues"] = [f"queue-{i}" for i in range(1, sqs.count + 1)]
         sqs.options["prefix_names"] = True
+    _instances_use_bucket(r, text)
     if "s3" in r.components and "lambda" in r.components and _S3_TRIGGERS.search(text):
         r.components["s3"].options["notify_lambda"] = True
     if "sns" in r.components and "lambda" in r.components and _SNS_TRIGGERS.search(text):

@@ -185,3 +185,19 @@ def test_a_feature_no_blueprint_builds_goes_to_a_configured_model():
 
     spec = hand_over_unread(parse_request("lambda function running every hour on a schedule"))
     assert spec.unread == ["every hour", "on a schedule"] and spec.deviations == []
+
+
+@pytest.mark.parametrize(
+    ("text", "access"),
+    [
+        ("ec2 instance with an instance profile that can read the bucket logs-archive", ["read"]),
+        ("two web servers behind a load balancer that upload files to an s3 bucket", ["write"]),
+    ],
+)
+def test_servers_get_the_bucket_access_the_request_names(text, access):
+    spec = parse_request(text)
+    assert _options(text, "instance_profile")["bucket_access"] == access
+    assert _declared(text) == []
+    if "logs-archive" in text:  # a name ending in a lifecycle verb is still the bucket's name
+        assert _options(text, "s3")["name"] == "logs-archive"
+    assert spec.deviations == []
