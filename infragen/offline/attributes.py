@@ -177,6 +177,12 @@ def apply_details(r: _Reader, details: Details) -> None:
             continue
         spec = r.components[kind]
         value, why = VALIDATORS.get(f.key, _accept)(f.value, spec)
+        if f.key == "engine_version" and value and value != f.value[1]:
+            r.not_built(
+                f.phrase,
+                f"RDS is given the major version; it picks the newest {value}.x minor",
+                built=f"{f.value[0]} {value}",
+            )
         if value is None:
             r.not_built(f.phrase, why)
         elif f.key in LISTS:
@@ -209,7 +215,11 @@ _UNBUILT = re.compile(
     r"|\bprovisioned (?:capacity|throughput)[^,.;]{0,30}|\b(?:read|write) capacity\b[^,.;]{0,15}"
     r"|\bsticky sessions?(?: (?:for|of) \d+ \w+)?|\b(?:\d+ ?kb )?max(?:imum)? message size[^,.;]{0,15}"
     r"|\b(?:ubuntu|debian|windows|rhel|red hat|centos|suse|rocky linux)(?: server)?(?: \d+(?:\.\d+)?)?(?: lts)?\b"
-    r"|\b(?:waf|vpn|transit gateway|vpc peering|peering connection)\b"
+    r"|\b(?:waf|vpn|transit gateway|vpc peering|peering connection|sse-sqs|object lock|global table)\b"
+    r"|\b(?:serverless(?: v2)?|\d+(?:\.\d+)? to \d+ acus?|dashboard|read replicas?|sms\b[^,.;]{0,30})"
+    r"|\b(?:cross[- ]region )?replicat(?:ion|ed|e) (?:to|in|into) [a-z0-9-]+|\bprivate (?:hosted )?zone\b"
+    r"|\b(?:scal\w+ on|scaling by) (?:request count|requests|memory|queue depth|network)\b"
+    r"|\bmaintenance window\b[^,.;]{0,30}|\bbackup window\b[^,.;]{0,30}"
 )
 
 
@@ -218,6 +228,9 @@ def _declare_leftovers(r: _Reader, details: Details) -> None:
     for m in _UNBUILT.finditer(text):
         r.not_built(m.group(0).strip(), NOT_IN_CATALOGUE)
         text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    eip = re.search(r"\b(?:an? )?elastic ips?\b[^,.;]{0,8}", text)
+    if eip and "bastion" not in r.components:  # the bastion is the only host given one
+        r.not_built(eip.group(0).strip(), NOT_IN_CATALOGUE)
     for m in _LEFTOVER.finditer(text):
         if m.group("size") and "rds" in r.components:
             continue  # the database's storage reader takes a size from the whole request

@@ -53,6 +53,9 @@ def _databases(d: Details) -> None:
         database = re.search(r"\b(?:rds|database|db|postgres(?:ql)?|mysql)\b", before)
         kinds = ("rds", "ec2", "asg", "alb") if database else ("ec2", "asg", "alb", "rds")
         d.add(kinds, "port", int(m.group(1)), m.group(0))
+    minor_off = r"\b(?:auto(?:matic)? )?minor (?:version )?upgrades? (?:turned |switched )?(?:off|disabled|false)|\b(?:no|disable|without) (?:auto(?:matic)? )?minor (?:version )?upgrades?"
+    for m in d.take(minor_off):
+        d.add(("rds", "aurora", "elasticache"), "auto_minor_upgrade", False, m.group(0))
     off = r"\b(?:deletion protection (?:off|disabled|false|turned off)|(?:without|no|disable) deletion protection)"
     for m in d.take(off):
         d.add(("rds", "aurora"), "deletion_protection", False, m.group(0))

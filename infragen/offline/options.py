@@ -97,6 +97,8 @@ def _fill_compute(r: _Reader, tokens: list[str], classes: list[str], size: str) 
         spec.count = max(spec.count, 2)
     if "alb" in r.components:
         r.option("alb", "internal", exposure == "private")
+    if "bastion" in r.components and instance_type and not {"ec2", "asg"} & r.components.keys():
+        r.option("bastion", "instance_type", instance_type)
 
 
 def _fill_others(

@@ -170,6 +170,11 @@ def test_details_read_elsewhere_are_not_declared(text):
         ("create a dynamodb table for events with a gsi on user_id", "gsi on user_id"),
         ("dynamodb table with provisioned capacity 5 read 5 write units", "provisioned capacity 5 read 5 write units"),
         ("spin up 2 ubuntu servers running nginx", "ubuntu"),
+        ("route53 private hosted zone internal.example.com for the vpc", "private hosted zone"),
+        ("rds postgres with a read replica", "read replica"),
+        ("an autoscaling group with min 2 max 10 that scales on request count", "scales on request count"),
+        ("ecr repository with cross region replication to eu-west-1", "cross region replication to eu-west-1"),
+        ("3 t3.small servers with an elastic ip each", "an elastic ip each"),
         ("an alb with sticky sessions for 1 hour in front of an asg", "sticky sessions for 1 hour"),
     ],
 )  # fmt: skip
@@ -201,3 +206,17 @@ def test_servers_get_the_bucket_access_the_request_names(text, access):
     if "logs-archive" in text:  # a name ending in a lifecycle verb is still the bucket's name
         assert _options(text, "s3")["name"] == "logs-archive"
     assert spec.deviations == []
+
+
+def test_what_the_request_turns_off_or_sizes_is_built_as_asked():
+    from infragen.blueprints import render_terraform
+
+    text = "rds postgres 16.4 with automatic minor version upgrades off and a bastion host t4g.nano"
+    spec = parse_request(text)
+    code = "\n".join(f.content for f in render_terraform(plan_spec(spec), 6))
+    assert "auto_minor_version_upgrade            = false" in code
+    assert "CKV_AWS_226:Automatic minor version upgrades were turned off" in code
+    assert 'instance_type          = "t4g.nano"' in code and "kernel-default-arm64" in code
+    # the minor version is not silently rounded: declared with what was built
+    [minor] = [d for d in spec.deviations if d.asked == "postgres 16.4"]
+    assert minor.built == "postgres 16"
