@@ -220,6 +220,7 @@ _UNBUILT = re.compile(
     r"|\b(?:cross[- ]region )?replicat(?:ion|ed|e) (?:to|in|into) [a-z0-9-]+|\bprivate (?:hosted )?zone\b"
     r"|\b(?:scal\w+ on|scaling by) (?:request count|requests|memory|queue depth|network)\b"
     r"|\bmaintenance window\b[^,.;]{0,30}|\bbackup window\b[^,.;]{0,30}"
+    r"|\b(?:an? )?(?:www|cname|alias|txt|mx) records?\b"
 )
 
 

@@ -121,7 +121,10 @@ def _network(d: Details) -> None:
 def _alarms(d: Details) -> None:
     above = r"(?:>=|>|above|over|exceeds?|greater than|higher than|goes above|is above|passes)"
     pattern = rf"\b(?:cpu|cpu utili[sz]ation|cpu usage)(?: alarms?| alerts?)?(?: (?:when|if)(?: it)?)?\s*(?:goes |is |gets |of |stays )?{above}\s*(\d{{1,3}})\s*(?:%|percent|pct)?"
-    for m in d.take(pattern):
+    alarm_first = (
+        r"\b(?:alarms?|alerts?) (?:at|when|if|above|over) (\d{1,3})\s*(?:%|percent|pct) ?cpu\b"
+    )
+    for m in list(d.take(pattern)) + list(d.take(alarm_first)):
         before = d.text[: m.start()]
         target = max(
             ((hit.start(), kind) for rx, kind in _ALARM_TARGETS for hit in re.finditer(rx, before)),
@@ -131,6 +134,12 @@ def _alarms(d: Details) -> None:
     record = r"\b(?:(?:an? |dns |alias )?(?:a |cname |alias )?record|dns name)\s+(?:for |named |called )?([a-z0-9-]+(?:\.[a-z0-9-]+){2,})\b|\b([a-z0-9-]+(?:\.[a-z0-9-]+){2,})\s+(?:pointing|points|that points|resolving) (?:at|to)\b"
     for m in d.take(record):
         d.add(("route53",), "record", m.group(1) or m.group(2), m.group(0))
+    # "a www record pointing at the alb": a name inside the zone
+    label = (
+        r"\b(?:an? )?([a-z0-9-]{1,63}) record (?:pointing|points|that points|resolving) (?:at|to)\b"
+    )
+    for m in d.take(label):
+        d.add(("route53",), "record", m.group(1), m.group(0))
 
 
 def compute_details(d: Details) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from infragen.offline import vocabulary as v
@@ -111,10 +112,22 @@ def _fill_others(
     if "elasticache" in r.components:
         node_type = _classes_for(classes, "cache.")
         r.option("elasticache", "node_type", node_type or v.CACHE_TYPES[size])
-        r.components["elasticache"].count = max(2, r.components["elasticache"].count)
+        joined = " ".join(tokens)
+        nodes = re.search(r"\b(\d{1,2}) (?:cache )?nodes\b", joined)
+        replicas = re.search(r"\b(\d{1,2}) (?:read )?replicas\b", joined)
+        wanted = int(nodes.group(1)) if nodes else int(replicas.group(1)) + 1 if replicas else 0
+        r.components["elasticache"].count = max(2, r.components["elasticache"].count, wanted)
     if "route53" in r.components:
         r.option("route53", "domain", domain or "example.com",
                  "" if domain else "Use example.com as the zone name; set var.domain_name.")  # fmt: skip
+    elif domain:
+        why = (
+            "the load balancer takes an issued certificate's ARN (var.certificate_arn); no DNS "
+            "zone is built"
+            if "alb" in r.components
+            else "nothing in the request uses a domain name"
+        )
+        r.not_built(domain, why)
     if "s3" in r.components:
         after_for = [
             w for i, t in enumerate(tokens[:-1]) if t == "for" for w in tokens[i + 1 : i + 4]

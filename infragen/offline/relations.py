@@ -127,12 +127,10 @@ def read_relations(r: _Reader, details: Details) -> None:
     route53 = r.components.get("route53")
     if route53 and route53.options.get("record") and "alb" not in r.components:
         r.not_built(route53.options.pop("record"), "a record needs a load balancer to point at")
-    if (
-        route53
-        and route53.options.get("record")
-        and route53.options.get("domain") in (None, "example.com")
-    ):
-        record = route53.options["record"]
+    record = route53.options.get("record") if route53 else None
+    if record and "." not in record:  # "a www record": a name inside the zone
+        route53.options["record"] = f"{record}.{route53.options.get('domain') or 'example.com'}"
+    elif record and route53.options.get("domain") in (None, "example.com"):
         route53.options["domain"] = ".".join(record.split(".")[-2:])
         r.assumptions[:] = [a for a in r.assumptions if "example.com as the zone name" not in a]
     if len(details.environments) > 1:
