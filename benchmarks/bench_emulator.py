@@ -63,6 +63,7 @@ def run_one(request: str, major: int, apply: bool) -> dict:
         "planned": gate.planned,
         "applied": gate.applied,
         "destroyed": gate.destroyed,
+        "remaining": gate.remaining,
         "not_emulated": gate.not_emulated,
         "seconds": {"validate": validate_s, **gate.stage_s},
         "errors": errors[:5],
