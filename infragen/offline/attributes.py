@@ -26,7 +26,18 @@ NAME_RULES = {
     "ecr": re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$"),
     "lambda": re.compile(r"^[a-zA-Z0-9_-]{1,64}$"),
 }
-_ATTRIBUTE = re.compile(r"^[a-z_][a-z0-9_]{0,254}$")
+_ATTRIBUTE = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]{0,254}$")
+# Names AWS keeps case-sensitive: read from the lower-cased request, written as the user typed them.
+CASED = {"hash_key", "range_key", "ttl_attribute"}
+CASED_NAMES = frozenset({"dynamodb", "sqs", "sns", "lambda"})
+
+
+def _as_typed(request: str, value: str) -> str:
+    """`value` (read lower-cased) as the request spells it: "userid" -> "userId"."""
+    m = re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", request, re.IGNORECASE)
+    return m.group(0) if m else value
+
+
 Valid = tuple[Any, str]  # (value to set, "" ) or (None, why not)
 
 
@@ -176,6 +187,10 @@ def apply_details(r: _Reader, details: Details) -> None:
             r.not_built(f.phrase, f"the request builds no {wanted} to apply it to")
             continue
         spec = r.components[kind]
+        if f.key in CASED or (f.key == "name" and kind in CASED_NAMES):
+            f.value = _as_typed(r.request, f.value)
+        elif f.key == "queues":
+            f.value = [_as_typed(r.request, name) for name in f.value]
         value, why = VALIDATORS.get(f.key, _accept)(f.value, spec)
         if f.key == "engine_version" and value and value != f.value[1]:
             r.not_built(

@@ -136,7 +136,7 @@ def _messaging(d: Details) -> None:
     polling = r"\blong[ -]polling(?: of| for| =)?\s*(\d{1,2})\s*(?:seconds?|secs?|s)\b|\b(\d{1,2})\s*(?:seconds?|secs?|s) (?:of )?long[ -]polling"
     for m in d.take(polling):
         d.add(("sqs",), "long_poll_s", int(next(g for g in m.groups() if g)), m.group(0))
-    receives = r"\bmax(?:imum)? receives?(?: count)?(?: of| =|:)?\s*{n}\b|\bafter {n} (?:failed |unsuccessful )?(?:attempts|receives|tries|retries|deliveries)\b|\b{n} (?:failed )?(?:attempts|tries|retries|receives) before (?:the |a )?(?:dlq|dead)"
+    receives = r"\b(?:maxreceivecount|max(?:imum)? receives?(?: count)?)(?: of| =|:)?\s*{n}\b|\bafter {n} (?:failed |unsuccessful )?(?:attempts|receives|tries|retries|deliveries)\b|\b{n} (?:failed )?(?:attempts|tries|retries|receives) before (?:the |a )?(?:dlq|dead)"
     for m in d.take(receives.format(n=_NUM)):
         d.add(("sqs",), "max_receive", int(next(g for g in m.groups() if g)), m.group(0))
     if re.search(r"\bfifo\b", d.text):
@@ -209,6 +209,14 @@ def _storage(d: Details) -> None:
         d.add(("dynamodb",), key, m.group(2), m.group(0))
 
 
+def _punctuation(d: Details) -> None:
+    """What people type around values, read as spaces: `min=1`, `alias: app-key`, `"userId"`,
+    `(version 14)`, `w/ 60s` (after the tags, whose `key=value` pairs need their `=`)."""
+    text = re.sub(r"[\"'()\[\]{}]", " ", d.text)
+    text = re.sub(r"(?<=[a-z0-9])\s*[=:]\s*(?=[a-z0-9])", " ", text)
+    d.text = " ".join(re.sub(r"\bw/\s", "with ", text).split())
+
+
 def read_details(text: str) -> Details:
     """The details of a lower-cased request, with the phrases they came from blanked out."""
     from infragen.offline.details_compute import compute_details
@@ -217,6 +225,7 @@ def read_details(text: str) -> Details:
     _existing(d)
     _environments(d)
     _tags(d)
+    _punctuation(d)
     _messaging(d)
     _storage(d)
     compute_details(d)

@@ -28,7 +28,7 @@ def _seconds(number: str, unit: str) -> int:
 
 def _databases(d: Details) -> None:
     for m in d.take(
-        r"\b(postgres(?:ql)?|psql|pg|mysql)\s*(?:version\s*|v)?(\d{1,2}(?:\.\d{1,2})?)\b(?!\s*(?:gb|gib|g|tb|days?|%))",
+        r"\b(postgres(?:ql)?|psql|pg|mysql)\s*(?:(?:db|database|rds|instance|engine)\s+)?(?:version\s*|v)?(\d{1,2}(?:\.\d{1,2})?)\b(?!\s*(?:gb|gib|g|tb|days?|%))",
         blank=False,
     ):
         engine = "mysql" if m.group(1) == "mysql" else "postgres"

@@ -36,9 +36,16 @@ class _Match:
     count: int | None
 
 
+# "an ec2 bastion", "a bastion ec2 instance": the EC2 words name the bastion itself.
+_BASTION_HOST = re.compile(
+    r"\bec2 (?:instance )?(?:as an? )?bastion\b|\bbastion (?:host )?ec2(?: instance)?\b"
+)
+
+
 def _normalise(text: str) -> str:
     """Lower-case, one space between words; Terraform type names read as words (aws_route53_zone)."""
-    return " ".join(text.lower().replace("\u2011", "-").replace("_", " ").split())
+    text = " ".join(text.lower().replace("\u2011", "-").replace("_", " ").split())
+    return re.sub(r"\broute ?53\b", "route53", text)  # the 53 is a name, not a count of zones
 
 
 def _tokens(text: str) -> list[str]:
@@ -196,6 +203,15 @@ class _Reader:
         if "aurora" in self.components:
             # "aurora postgres database": the database is the cluster, not a second RDS instance.
             self.components.pop("rds", None)
+        ec2 = self.components.get("ec2")
+        if (
+            ec2
+            and "bastion" in self.components
+            and ec2.count == 1
+            and _BASTION_HOST.search(self.text)
+        ):
+            # "an ec2 bastion", "bastion ec2 instance": one host, the bastion
+            self.components.pop("ec2")
         if "asg" in self.components and "ec2" in self.components:
             # "web servers ... with auto scaling": the servers are the group's instances.
             servers = self.components.pop("ec2")

@@ -241,3 +241,31 @@ def test_held_out_misses_are_read_or_declared():
     )
     asked = {d.asked for d in parse_request(text).deviations}
     assert asked == {"api.example.net", "a www record"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "option", "value"),
+    [
+        ("I need a Postgres DB (version 14) with 2 days of backups", "rds", "engine_version", "14"),
+        ('a kms key (alias: app-key) with automatic rotation', "kms", "alias", "app-key"),
+        ("ASG: min=1, max=4, desired=2, instance type c5.large", "asg", "max_size", 4),
+        ("SQS standard queue w/ 60s visibility timeout + DLQ (maxReceiveCount=4)", "sqs", "max_receive", 4),
+        # AWS keeps these case-sensitive: written as typed, not as the lower-cased request
+        ('A DynamoDB table named Users with a partition key "userId" (string)', "dynamodb", "hash_key", "userId"),
+        ('A DynamoDB table named Users with a partition key "userId" (string)', "dynamodb", "name", "Users"),
+        ("sqs queues named OrderEvents and billing", "sqs", "queues", ["OrderEvents", "billing"]),
+    ],
+)  # fmt: skip
+def test_values_typed_with_punctuation_and_case_are_read_as_typed(text, kind, option, value):
+    assert _options(text, kind)[option] == value
+
+
+def test_route_53_is_a_name_not_a_count_and_an_ec2_bastion_is_one_host():
+    [zone] = parse_request("route 53 hosted zone for mycompany.io").components
+    assert (zone.kind, zone.count) == ("route53", 1)
+    kinds = [c.kind for c in parse_request("an EC2 bastion reachable over SSH").components]
+    assert "bastion" in kinds and "ec2" not in kinds
+    kinds = [
+        c.kind for c in parse_request("bastion host and an ec2 instance running nginx").components
+    ]
+    assert "bastion" in kinds and "ec2" in kinds
