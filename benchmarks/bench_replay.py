@@ -178,21 +178,15 @@ def replay(
 ) -> dict[str, Any]:
     from fake_chat_server import ChatServer
 
+    from infragen.models.config import ROUTING_ENV
+
     tasks = load(split)[:limit] if limit else load(split)
     if rows:
         tasks = [t for t in tasks if t["row"] in rows]
     saved = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="infragen-replay-") as tmp, ChatServer() as server:
-        for key in (
-            "GROQ_API_KEY",
-            "GROQ_API_KEY_SECONDARY",
-            "OPENAI_API_KEY",
-            "FORCE_MODEL",
-            "MODEL_BACKEND",
-            "DEFAULT_STANDARD_MODEL",
-            "DEFAULT_LIGHTWEIGHT_MODEL",
-        ):
-            os.environ.pop(key, None)  # fmt: skip
+        for key in ROUTING_ENV:
+            os.environ.pop(key, None)
         os.environ.update(
             OPENAI_BASE_URL=f"{server.url}/v1",
             INFRAGEN_CATALOGUE_FIRST="false",

@@ -8,6 +8,7 @@ from collections import defaultdict, deque
 import pytest
 
 from infragen.models.base import ChatRequest, ChatResponse, TokenUsage
+from infragen.models.config import ROUTING_ENV
 
 os.environ.setdefault("BC_SKIP_MAPPING", "TRUE")
 os.environ.setdefault("CHECKOV_RUN_SCA_PACKAGE_SCAN_V2", "false")
@@ -33,13 +34,7 @@ def isolated_state(tmp_path_factory, monkeypatch):
     """Ledger, cache and checkpoints never touch the developer's real state directory."""
     state = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("INFRAGEN_STATE_DIR", str(state))
-    for key in (
-        "GROQ_API_KEY",
-        "GROQ_API_KEY_SECONDARY",
-        "OPENAI_API_KEY",
-        "FORCE_MODEL",
-        "MODEL_BACKEND",
-    ):
+    for key in ROUTING_ENV:
         monkeypatch.delenv(key, raising=False)
     return state
 

@@ -24,6 +24,16 @@ from pydantic_settings import (
 )
 
 TIERS = ("lightweight", "standard", "fast", "reasoning", "summarization", "fallback")
+# The environment variables that choose which model answers: a run that must not reach the
+# developer's real models (a test, a benchmark) clears them.
+ROUTING_ENV = (
+    "GROQ_API_KEY",
+    "GROQ_API_KEY_SECONDARY",
+    "OPENAI_API_KEY",
+    "FORCE_MODEL",
+    "MODEL_BACKEND",
+    *(f"DEFAULT_{tier.upper()}_MODEL" for tier in TIERS),
+)
 
 
 def _env(*names: str) -> AliasChoices:

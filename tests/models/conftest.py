@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from fake_chat_server import ChatServer
 
+from infragen.models.config import ROUTING_ENV
 from infragen.models.health import Health
 
 
@@ -21,19 +22,11 @@ def health():
 def isolated_env(monkeypatch, tmp_path):
     """No real keys, config file or state leak into tests."""
     for name in (
-        "GROQ_API_KEY",
-        "GROQ_API_KEY_SECONDARY",
+        *ROUTING_ENV,
         "GROQ_BASE_URL",
-        "OPENAI_API_KEY",
-        "OPENAI_BASE_URL",
-        "MODEL_BACKEND",
-        "FORCE_MODEL",
-        "INFRAGEN_STATE_DIR",
-        "DEFAULT_LIGHTWEIGHT_MODEL",
-        "DEFAULT_STANDARD_MODEL",
-        "DEFAULT_FAST_MODEL",
-        "DEFAULT_REASONING_MODEL",
         "GROQ_API_BASE",
+        "OPENAI_BASE_URL",
+        "INFRAGEN_STATE_DIR",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("INFRAGEN_CONFIG", str(tmp_path / "no-config.toml"))
