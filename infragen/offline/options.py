@@ -16,6 +16,9 @@ _FILLER = frozenset(
 )
 
 
+MAX_CACHE_NODES = 6
+
+
 def _has_phrase(tokens: list[str], phrase: str) -> bool:
     words = phrase.split()
     n = len(words)
@@ -116,7 +119,16 @@ def _fill_others(
         nodes = re.search(r"\b(\d{1,2}) (?:cache )?nodes\b", joined)
         replicas = re.search(r"\b(\d{1,2}) (?:read )?replicas\b", joined)
         wanted = int(nodes.group(1)) if nodes else int(replicas.group(1)) + 1 if replicas else 0
-        r.components["elasticache"].count = max(2, r.components["elasticache"].count, wanted)
+        count = max(2, r.components["elasticache"].count, wanted)
+        if count > MAX_CACHE_NODES:
+            r.not_built(
+                f"{count} cache nodes",
+                f"a Redis replication group holds at most {MAX_CACHE_NODES} nodes (1 primary, 5 "
+                "replicas); cluster mode is not in the catalogue",
+                built=f"{MAX_CACHE_NODES} nodes",
+            )
+            count = MAX_CACHE_NODES
+        r.components["elasticache"].count = count
     if "route53" in r.components:
         r.option("route53", "domain", domain or "example.com",
                  "" if domain else "Use example.com as the zone name; set var.domain_name.")  # fmt: skip

@@ -269,3 +269,10 @@ def test_route_53_is_a_name_not_a_count_and_an_ec2_bastion_is_one_host():
         c.kind for c in parse_request("bastion host and an ec2 instance running nginx").components
     ]
     assert "bastion" in kinds and "ec2" in kinds
+
+
+def test_more_cache_nodes_than_a_replication_group_holds_are_declared_not_built():
+    spec = parse_request("redis with 12 nodes")
+    assert [c.count for c in spec.components if c.kind == "elasticache"] == [6]
+    [deviation] = spec.deviations
+    assert (deviation.asked, deviation.built) == ("12 cache nodes", "6 nodes")
