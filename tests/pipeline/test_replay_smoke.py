@@ -3,7 +3,6 @@ CLI, the real OpenAI client and every gate (issue 18's smoke; the whole benchmar
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -18,12 +17,8 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def replay(tmp_path_factory):
-    spec = importlib.util.spec_from_file_location(
-        "bench_replay", ROOT / "benchmarks" / "bench_replay.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def replay(tmp_path_factory, load_benchmark):
+    module = load_benchmark("bench_replay")
     return module.main(["--smoke", "--out", str(tmp_path_factory.mktemp("replay") / "r.json")])
 
 

@@ -3,23 +3,15 @@ targets (deterministic token counts from recorded answers, not timings)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture(scope="module")
-def bench(tmp_path_factory):
-    spec = importlib.util.spec_from_file_location(
-        "bench_tokens", ROOT / "benchmarks" / "bench_tokens.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def bench(tmp_path_factory, load_benchmark):
+    module = load_benchmark("bench_tokens")
     out = tmp_path_factory.mktemp("bench") / "tokens.json"
     before = dict(os.environ)
     module.main(["--only", "2", "--out", str(out)])
