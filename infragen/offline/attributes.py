@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from infragen.domain import ComponentSpec
 from infragen.offline.details import Details, Finding
+from infragen.offline.vocabulary import STORAGE_GB
 
 if TYPE_CHECKING:
     from infragen.offline.parser import _Reader
@@ -187,11 +188,12 @@ def apply_details(r: _Reader, details: Details) -> None:
             r.not_built(f.phrase, f"the request builds no {wanted} to apply it to")
             continue
         spec = r.components[kind]
+        typed = f.value
         if f.key in CASED or (f.key == "name" and kind in CASED_NAMES):
-            f.value = _as_typed(r.request, f.value)
+            typed = _as_typed(r.request, f.value)
         elif f.key == "queues":
-            f.value = [_as_typed(r.request, name) for name in f.value]
-        value, why = VALIDATORS.get(f.key, _accept)(f.value, spec)
+            typed = [_as_typed(r.request, name) for name in f.value]
+        value, why = VALIDATORS.get(f.key, _accept)(typed, spec)
         if f.key == "engine_version" and value and value != f.value[1]:
             r.not_built(
                 f.phrase,
@@ -247,9 +249,11 @@ def _declare_leftovers(r: _Reader, details: Details) -> None:
     eip = re.search(r"\b(?:an? )?elastic ips?\b[^,.;]{0,8}", text)
     if eip and "bastion" not in r.components:  # the bastion is the only host given one
         r.not_built(eip.group(0).strip(), NOT_IN_CATALOGUE)
+    # the database's storage reader takes the first size of the request; any other is declared
+    storage = STORAGE_GB.search(text) if "rds" in r.components else None
     for m in _LEFTOVER.finditer(text):
-        if m.group("size") and "rds" in r.components:
-            continue  # the database's storage reader takes a size from the whole request
+        if m.group("size") and storage and m.start() <= storage.start() < m.end():
+            continue
         r.not_built(m.group(0).strip(), NOT_UNDERSTOOD)
 
 

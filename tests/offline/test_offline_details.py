@@ -162,6 +162,11 @@ def test_details_read_elsewhere_are_not_declared(text):
     assert _declared(text) == []
 
 
+def test_only_the_size_the_database_takes_is_exempt_from_declaration():
+    text = "postgres rds with 100 gb storage and an ec2 with a 200 gb data disk"
+    assert [d.asked for d in parse_request(text).deviations] == ["with a 200 gb"]
+
+
 @pytest.mark.parametrize(
     ("text", "asked"),
     [
