@@ -15,7 +15,10 @@ reference on the emulator and compares the offline plan document with the real p
 addresses, known values and Rego verdicts (benchmarks/intent_oracle.py); writes
 .bench/intent_oracle.json.
 
-Run: .venv/bin/python benchmarks/bench_intent.py [--data DIR] [--oracle [--limit N]]
+--oracle --answers N does the same on N real model answers (the first validated answer per task
+row): material the plan document was not developed on.
+
+Run: .venv/bin/python benchmarks/bench_intent.py [--data DIR] [--oracle [--limit N] [--answers N]]
 """
 
 from __future__ import annotations
@@ -113,11 +116,12 @@ def repair_yield(data: Path | None) -> dict:
     }
 
 
-def oracle(data: Path | None, limit: int | None, out: Path) -> dict:
-    """The real plan on the emulator as oracle for the offline plan document (intent_oracle.py)."""
-    from intent_oracle import oracle_row, summarise
+def oracle(data: Path | None, limit: int | None, out: Path, answers: int = 0) -> dict:
+    """The real plan on the emulator as oracle for the offline plan document (intent_oracle.py);
+    with `answers`, on that many real model answers instead of the references."""
+    from intent_oracle import answer_tasks, oracle_row, summarise
 
-    tasks = load_tasks("dev", data)[:limit]
+    tasks = answer_tasks(data, answers) if answers else load_tasks("dev", data)[:limit]
     rows = []
     for task in tasks:
         rows.append(oracle_row(task))
@@ -140,9 +144,16 @@ def main(argv: list[str] | None = None) -> dict:
         "(moto[server] and a local hashicorp/aws mirror; minutes per ten tasks)",
     )
     parser.add_argument("--limit", type=int, default=None, help="--oracle: first N tasks only")
+    parser.add_argument(
+        "--answers",
+        type=int,
+        default=0,
+        help="--oracle on N real model answers (one per task row) instead of the references",
+    )
     args = parser.parse_args(argv)
     if args.oracle:
-        return oracle(args.data, args.limit, ROOT / ".bench" / "intent_oracle.json")
+        name = "intent_oracle_answers.json" if args.answers else "intent_oracle.json"
+        return oracle(args.data, args.limit, ROOT / ".bench" / name, args.answers)
     result = {
         "reference": reference_pass(args.data),
         "calibration": agreement(args.data),

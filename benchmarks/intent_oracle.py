@@ -127,3 +127,31 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "offline_reach": round(len(both) / len(real_pass), 4) if real_pass else None,
         "median_plan_s": sorted(r["plan_s"] for r in rows)[len(rows) // 2] if rows else None,
     }
+
+
+def answer_tasks(data: Path | None, limit: int) -> list[Any]:
+    """Real model answers as oracle material the plan document was not developed on: per dev
+    task row, the first labelled answer that real validate passed and that is not the reference
+    itself, with the task's Rego (in the labelled file's order)."""
+    from types import SimpleNamespace
+
+    from infragen.evaluation.dataset import load_labelled, load_tasks
+    from infragen.files import extract_files
+
+    tasks = {t.row: t for t in load_tasks("dev", data)}
+    chosen: dict[int, Any] = {}
+    for answer in load_labelled(data):
+        task = tasks.get(answer["row"])
+        if task is None or answer["row"] in chosen or not answer.get("validate_ok"):
+            continue
+        files = extract_files(answer["llm_output"]).files
+        code = "\n".join(f.content for f in files if f.path.endswith(".tf"))
+        if code and code.strip() != task.reference_output.strip():
+            chosen[answer["row"]] = SimpleNamespace(
+                id=f"row{answer['row']}:{answer['model']}",
+                reference_output=code,
+                rego_intent=task.rego_intent,
+            )
+        if len(chosen) >= limit:
+            break
+    return list(chosen.values())
